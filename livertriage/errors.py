@@ -1,0 +1,72 @@
+"""The one error hierarchy of livertriage.
+
+::
+
+    LiverTriageError              every error livertriage raises on purpose
+     ├── AnswersError             answers that do not fit the catalogue (CLI exit status 2)
+     └── KnowledgeBaseError       a rules directory that cannot be loaded (CLI exit status 2)
+
+Each error's ``str()`` is one line, fit to show a person as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "AnswersError",
+    "KnowledgeBaseError",
+    "LiverTriageError",
+    "Problem",
+]
+
+
+class LiverTriageError(Exception):
+    """Base class of every error livertriage raises on purpose."""
+
+    #: The exit status the command line uses for this error (CONTRACT.md §3).
+    exit_code: int = 1
+
+
+class AnswersError(LiverTriageError, ValueError):
+    """Answers that do not fit the question catalogue.
+
+    ``field`` is the question id at fault (``None`` when the whole input is at fault, for example
+    when it is not a JSON object); ``value`` is what was given; ``allowed`` says what is accepted.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, field: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a rules directory: the file, the entry's id, and what is wrong."""
+
+    file: str
+    entry_id: str | None
+    message: str
+    #: "error" stops the knowledge base from loading; "warning" is reported but allowed.
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file if self.entry_id is None else f"{self.file} [{self.entry_id}]"
+        return f"{where}: {self.message}"
+
+
+class KnowledgeBaseError(LiverTriageError):
+    """A rules directory that cannot be loaded. ``problems`` lists every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        first = str(self.problems[0]) if self.problems else "unknown problem"
+        more = len(self.problems) - 1
+        suffix = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+        super().__init__(f"knowledge base: {first}{suffix}")

@@ -1,0 +1,329 @@
+"""The shape of the knowledge base: what each file in ``rules/`` may contain.
+
+These pydantic models are the schema a clinician's edits are checked against. They are frozen, and
+unknown keys are errors, so that a typo in a rules file fails loudly instead of being ignored.
+Checks that span several entries or files (unknown ids, cycles, the urgency floor) live in
+:mod:`livertriage.knowledge`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "URGENCY_LEVELS",
+    "AdviceRule",
+    "AskRule",
+    "Cause",
+    "Citation",
+    "Condition",
+    "EvidenceRule",
+    "FindingRule",
+    "LevelWording",
+    "Note",
+    "Question",
+    "QuestionKind",
+    "ReportWording",
+    "Rule",
+    "SourcedText",
+    "Stage",
+    "Treatment",
+    "UrgencyLevel",
+    "UrgencyRule",
+    "is_seed_citation",
+    "urgency_rank",
+]
+
+UrgencyLevel = Literal["emergency", "urgent", "soon", "routine"]
+#: Urgency levels from lowest to highest (CONTRACT.md §2).
+URGENCY_LEVELS: tuple[UrgencyLevel, ...] = ("routine", "soon", "urgent", "emergency")
+
+QuestionKind = Literal["yes_no", "age"]
+Stage = Literal["red_flag", "core", "follow_up", "history"]
+Framing = Literal["possible_cause", "check_for", "rule_out"]
+
+#: Sections of shared/seed/000_092d38c8fe8d92ea.txt: the opening paragraph, the five causes, and
+#: the closing lifestyle advice.
+SEED_SECTIONS = ("intro", "1", "2", "3", "4", "5", "advice")
+
+_CITATION = re.compile(
+    r"^(?:seed §(?:intro|[1-5]|advice)"
+    r"|(?:clinical_facts|triage_anchors) §\d+(?:\.\d+)* \[(?:V|V2|U)\])$"
+)
+_ENTRY_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*)*$")
+
+
+def urgency_rank(level: UrgencyLevel) -> int:
+    """0 for routine up to 3 for emergency."""
+    return URGENCY_LEVELS.index(level)
+
+
+def is_seed_citation(citation: str) -> bool:
+    """Whether a citation points into the seed text rather than a reference."""
+    return citation.startswith("seed §")
+
+
+def _check_citation(value: str) -> str:
+    if not _CITATION.match(value):
+        raise ValueError(
+            f"source {value!r} is not a citation; use 'seed §1' … 'seed §5', 'seed §intro', "
+            "'seed §advice', or a reference such as 'clinical_facts §2.4 [V]' "
+            "(confidence V, V2 or U)"
+        )
+    return value
+
+
+def _check_entry_id(value: str) -> str:
+    # experta reads "__" in fact keys as nested matching, so ids must never contain it.
+    if not _ENTRY_ID.match(value):
+        raise ValueError(
+            f"id {value!r} must be lower case letters and digits joined by single underscores"
+        )
+    return value
+
+
+def _check_rule_id(value: str) -> str:
+    if not _RULE_ID.match(value):
+        raise ValueError(
+            f"rule id {value!r} must be lower-case words joined by single underscores, "
+            "in dot-separated parts, such as 'tb.night_sweats'"
+        )
+    return value
+
+
+def _check_sentence(value: str) -> str:
+    if "\n" in value or not value.endswith(".") or re.search(r"[.!?] [A-Z]", value):
+        raise ValueError("a rationale must be one sentence on one line, ending with a full stop")
+    return value
+
+
+def _check_line(value: str) -> str:
+    if not value.strip() or "\n" in value:
+        raise ValueError("text must be one non-empty line")
+    return value
+
+
+Citation = Annotated[str, AfterValidator(_check_citation)]
+Sources = Annotated[tuple[Citation, ...], Field(min_length=1)]
+EntryId = Annotated[str, AfterValidator(_check_entry_id)]
+RuleId = Annotated[str, AfterValidator(_check_rule_id)]
+Sentence = Annotated[str, AfterValidator(_check_sentence)]
+Line = Annotated[str, AfterValidator(_check_line)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Condition(_Frozen):
+    """When a rule applies. Every key given must hold (AND); an empty condition always holds.
+
+    Only yes and no answers match ``yes``, ``no`` and ``any_yes``: "don't know" is never evidence.
+    """
+
+    #: Each of these questions was answered yes.
+    yes: tuple[EntryId, ...] = ()
+    #: Each of these questions was answered no.
+    no: tuple[EntryId, ...] = ()
+    #: At least one of these questions was answered yes.
+    any_yes: tuple[EntryId, ...] = ()
+    #: At least one of these questions was answered "don't know" (used to keep urgency up).
+    any_unknown: tuple[EntryId, ...] = ()
+    #: Each of these derived findings holds.
+    findings: tuple[EntryId, ...] = ()
+    #: The age is known and below this many years.
+    age_below: Annotated[int, Field(ge=1, le=121)] | None = None
+    #: The age is known and at least this many years.
+    age_at_least: Annotated[int, Field(ge=0, le=120)] | None = None
+
+    @model_validator(mode="after")
+    def _can_hold(self) -> Condition:
+        both = set(self.yes) & set(self.no)
+        if both:
+            raise ValueError(f"can never hold: {sorted(both)} must be both yes and no")
+        if (
+            self.age_below is not None
+            and self.age_at_least is not None
+            and self.age_below <= self.age_at_least
+        ):
+            raise ValueError("can never hold: age_below must be greater than age_at_least")
+        for name in ("yes", "no", "any_yes", "any_unknown", "findings"):
+            values: tuple[str, ...] = getattr(self, name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} lists the same id twice")
+        return self
+
+    @property
+    def always(self) -> bool:
+        """True when the condition has no keys, so it always holds."""
+        return not self.yes_no_questions() and not self.findings and not self.uses_age
+
+    @property
+    def uses_age(self) -> bool:
+        return self.age_below is not None or self.age_at_least is not None
+
+    def yes_no_questions(self) -> tuple[str, ...]:
+        """Every yes/no question the condition reads, in the order written."""
+        return (*self.yes, *self.no, *self.any_yes, *self.any_unknown)
+
+
+class _RuleBase(_Frozen):
+    id: RuleId
+    when: Condition
+    rationale: Sentence
+    source: Sources
+
+    @property
+    def beyond_seed(self) -> bool:
+        """True when no source of the rule is the seed text."""
+        return not any(is_seed_citation(citation) for citation in self.source)
+
+
+class FindingRule(_RuleBase):
+    """Derives a finding: its id is both the rule id and the finding id."""
+
+    id: EntryId
+    name: Line
+
+
+class EvidenceRule(_RuleBase):
+    """Points towards (weight > 0) or away from (weight < 0) a cause."""
+
+    cause: EntryId
+    weight: Annotated[int, Field(ge=-10, le=10)]
+
+    @model_validator(mode="after")
+    def _nonzero(self) -> EvidenceRule:
+        if self.weight == 0:
+            raise ValueError("weight must not be 0: a rule that changes nothing is noise")
+        return self
+
+
+class UrgencyRule(_RuleBase):
+    """Raises the urgency to at least ``level``."""
+
+    level: UrgencyLevel
+
+
+class AdviceRule(_RuleBase):
+    """Adds a piece of lifestyle advice."""
+
+    text: Line
+
+
+class AskRule(_RuleBase):
+    """Makes a question relevant in the interview. Built from a question's ``ask_when``."""
+
+    question: EntryId
+
+
+Rule = FindingRule | EvidenceRule | UrgencyRule | AdviceRule | AskRule
+
+
+class Question(_Frozen):
+    """One question of the catalogue (``rules/questions.toml``)."""
+
+    id: EntryId
+    kind: QuestionKind
+    stage: Stage
+    label: Line
+    text: Line
+    help: Line
+    why: Sentence
+    source: Sources
+    ask_when: Condition | None = None
+    snomed: Annotated[str, Field(pattern=r"^\d{6,18}$")] | None = None
+
+    @model_validator(mode="after")
+    def _follow_ups_have_a_condition(self) -> Question:
+        if (self.stage == "follow_up") != (self.ask_when is not None):
+            raise ValueError("a follow_up question needs ask_when, and only follow-ups have it")
+        return self
+
+    @property
+    def ask_rule(self) -> AskRule:
+        """The rule that makes this question relevant: its condition, or always."""
+        return AskRule(
+            id=f"ask.{self.id}",
+            question=self.id,
+            when=self.ask_when or Condition(),
+            rationale=self.why,
+            source=self.source,
+        )
+
+
+class SourcedText(_Frozen):
+    text: Line
+    source: Sources
+
+
+class Treatment(_Frozen):
+    """A treatment the seed names: shown only as an option a physician may consider."""
+
+    name: Line
+    note: Line
+    source: Sources
+
+
+class Cause(_Frozen):
+    """A possible cause (``rules/causes.toml``)."""
+
+    id: EntryId
+    name: Line
+    framing: Framing
+    prior: Annotated[int, Field(ge=0, le=5)] = 0
+    summary: Line
+    source: Sources
+    note: tuple[SourcedText, ...] = ()
+    doctor_may: tuple[SourcedText, ...] = ()
+    treatment: tuple[Treatment, ...] = ()
+
+    @property
+    def seed_section(self) -> int | None:
+        """The seed section the cause comes from, or None for a cause beyond the seed."""
+        for citation in self.source:
+            section = citation.removeprefix("seed §")
+            if section.isdigit():
+                return int(section)
+        return None
+
+    @property
+    def beyond_seed(self) -> bool:
+        return self.seed_section is None
+
+    def texts(self) -> Iterator[str]:
+        """Every piece of text a person may read about this cause."""
+        yield self.name
+        yield self.summary
+        for item in (*self.note, *self.doctor_may):
+            yield item.text
+        for treatment in self.treatment:
+            yield treatment.name
+            yield treatment.note
+
+
+class LevelWording(_Frozen):
+    """What the person reads for one urgency level (``rules/urgency.toml``)."""
+
+    label: Line
+    action: Line
+    recommendation: Line
+
+
+class Note(_Frozen):
+    id: RuleId
+    text: Line
+    source: Sources
+
+
+class ReportWording(_Frozen):
+    """The framing every report carries (``rules/report.toml``)."""
+
+    version: Annotated[str, Field(pattern=r"^\d{4}\.\d{1,2}\.\d+$")]
+    disclaimer: Line
+    note: tuple[Note, ...] = ()
