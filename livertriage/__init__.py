@@ -1,0 +1,60 @@
+"""livertriage: an offline, rule-based triage helper for calcification spots on the liver.
+
+It lists possible causes for a physician to consider, says how soon to see one, and always ends
+by recommending a physician. It never gives a diagnosis.
+
+>>> import livertriage
+>>> result = livertriage.assess({"fever": "yes", "night_sweats": "yes", "tb_contact": "yes"})
+>>> result.candidates[0].id
+'hepatic_tuberculosis'
+>>> result.urgency.level
+'soon'
+>>> "physician" in result.recommendation
+True
+"""
+
+from __future__ import annotations
+
+from livertriage import _compat  # noqa: F401  (first: experta needs it before import)
+from livertriage.answers import Answers, AnswerValue, parse_answers
+from livertriage.assessment import (
+    AdviceItem,
+    Assessment,
+    Candidate,
+    EvidenceItem,
+    TraceStep,
+    Urgency,
+    UrgencyReason,
+)
+from livertriage.errors import AnswersError, KnowledgeBaseError, LiverTriageError, Problem
+from livertriage.knowledge import KnowledgeBase
+from livertriage.models import URGENCY_LEVELS, Question, UrgencyLevel
+from livertriage.triage import Evaluation, assess, evaluate, load_knowledge_base
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "URGENCY_LEVELS",
+    "AdviceItem",
+    "AnswerValue",
+    "Answers",
+    "AnswersError",
+    "Assessment",
+    "Candidate",
+    "Evaluation",
+    "EvidenceItem",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "LiverTriageError",
+    "Problem",
+    "Question",
+    "TraceStep",
+    "Urgency",
+    "UrgencyLevel",
+    "UrgencyReason",
+    "__version__",
+    "assess",
+    "evaluate",
+    "load_knowledge_base",
+    "parse_answers",
+]
