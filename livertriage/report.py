@@ -1,0 +1,190 @@
+"""Render an assessment as text, Markdown or JSON. No I/O: every function returns a string.
+
+The human-readable reports put urgency first and end, always, with the physician recommendation
+as their last line (CONTRACT.md §2).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator, Mapping
+from typing import Literal
+
+from livertriage.answers import AnswerValue
+from livertriage.assessment import Assessment, Candidate, EvidenceItem
+from livertriage.knowledge import KnowledgeBase
+
+__all__ = ["FORMATS", "Format", "render"]
+
+Format = Literal["text", "markdown", "json"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+
+#: How many causes the report explains in full; the rest get one line each.
+DETAILED_CAUSES = 3
+_WIDTH = 88
+
+_FRAMING = {
+    "possible_cause": "a possible cause",
+    "check_for": "a condition a doctor may want to check for",
+    "rule_out": "beyond the source text: for a doctor to rule out",
+}
+_SPOKEN = {"yes": "yes", "no": "no", "unknown": "don't know"}
+_TREATMENT_INTRO = (
+    "Treatments the source text names. They are options a physician may consider, "
+    "never something to start or change without one:"
+)
+
+
+def render(assessment: Assessment, knowledge_base: KnowledgeBase, fmt: Format) -> str:
+    """The assessment in ``fmt``; text and Markdown end with the recommendation line."""
+    if fmt == "json":
+        return assessment.model_dump_json(indent=2) + "\n"
+    lines = list(_Writer(assessment, knowledge_base, markdown=fmt == "markdown").lines())
+    return "\n".join(lines) + "\n"
+
+
+class _Writer:
+    def __init__(self, assessment: Assessment, knowledge_base: KnowledgeBase, *, markdown: bool):
+        self.a = assessment
+        self.kb = knowledge_base
+        self.markdown = markdown
+
+    # --- building blocks -------------------------------------------------------------------------
+
+    def heading(self, text: str, level: int = 2) -> Iterator[str]:
+        yield ""
+        yield f"{'#' * level} {text}" if self.markdown else text.upper()
+
+    def para(self, text: str, indent: int = 0) -> Iterator[str]:
+        if self.markdown:
+            yield text
+        else:
+            yield from textwrap.wrap(
+                text, _WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent
+            )
+
+    def bullet(self, text: str, mark: str = "-", indent: int = 2) -> Iterator[str]:
+        if self.markdown:
+            yield f"{' ' * max(indent - 2, 0)}- {text}"
+        else:
+            pad = " " * indent
+            yield from textwrap.wrap(
+                text, _WIDTH, initial_indent=f"{pad}{mark} ", subsequent_indent=f"{pad}  "
+            )
+
+    def said(self, answers: Mapping[str, AnswerValue]) -> str:
+        parts = []
+        for question, value in answers.items():
+            label = self.kb.catalogue[question].label if question in self.kb.catalogue else question
+            parts.append(f"{label}: {_SPOKEN.get(str(value), str(value))}")
+        return "; ".join(parts)
+
+    def evidence(self, item: EvidenceItem) -> str:
+        said = self.said(item.answers)
+        sign = f"{item.weight:+d}"
+        return f"{said} ({sign}). {item.rationale} [{item.rule}; {', '.join(item.source)}]"
+
+    # --- sections --------------------------------------------------------------------------
+
+    def lines(self) -> Iterator[str]:
+        title = "livertriage report: calcification spots on the liver"
+        yield f"# {title}" if self.markdown else title
+        yield ""
+        yield from self.para(
+            "Possible causes for a physician to consider, and how soon to see one. This is not a "
+            "diagnosis."
+        )
+        yield from self.urgency()
+        yield from self.causes()
+        yield from self.advice()
+        yield from self.notes()
+        yield from self.answers()
+        yield ""
+        yield from self.para(
+            f"{self.a.disclaimer} Knowledge base {self.a.knowledge_base.version} "
+            f"({self.a.knowledge_base.fingerprint[:12]})."
+        )
+        yield ""
+        # The physician recommendation is always the last line.
+        yield f"**{self.a.recommendation}**" if self.markdown else self.a.recommendation
+
+    def urgency(self) -> Iterator[str]:
+        urgency = self.a.urgency
+        yield from self.heading("How soon to see a doctor")
+        yield from self.para(f"{urgency.label}. {urgency.action}")
+        top = [r for r in urgency.reasons if r.level == urgency.level and r.answers]
+        if top:
+            yield ""
+            yield from self.para("Because:")
+            for reason in top:
+                yield from self.bullet(
+                    f"{self.said(reason.answers)}. {reason.rationale} [{reason.rule}]"
+                )
+        if urgency.unanswered_red_flags:
+            labels = [self.kb.catalogue[q].label for q in urgency.unanswered_red_flags]
+            yield ""
+            yield from self.para(
+                "Warning signs not asked about or not known: "
+                + "; ".join(labels)
+                + ". If any of them is present, get help at once: the urgency above assumes "
+                "they are not."
+            )
+
+    def causes(self) -> Iterator[str]:
+        yield from self.heading("Possible causes, best supported first")
+        for candidate in self.a.candidates[:DETAILED_CAUSES]:
+            yield from self.cause(candidate)
+        others = self.a.candidates[DETAILED_CAUSES:]
+        if others:
+            yield ""
+            yield from self.para(
+                "Also for a physician to consider: "
+                + "; ".join(f"{c.name} ({_FRAMING[c.framing]}, score {c.score})" for c in others)
+                + "."
+            )
+
+    def cause(self, c: Candidate) -> Iterator[str]:
+        where = (
+            f"source text, section {c.seed_section}" if c.seed_section else "beyond the source text"
+        )
+        yield ""
+        header = f"{c.rank}. {c.name}: {_FRAMING[c.framing]} ({where}; score {c.score})"
+        yield f"### {header}" if self.markdown else header
+        yield from self.para(c.summary, indent=3)
+        for note in c.notes:
+            yield from self.bullet(f"{note.text} [{', '.join(note.source)}]", mark="*", indent=3)
+        for title, items in (
+            ("What points to it", c.evidence_for),
+            ("What points away from it", c.evidence_against),
+        ):
+            if items:
+                yield from self.para(f"{title}:", indent=3)
+                for item in items:
+                    yield from self.bullet(
+                        self.evidence(item), mark="+" if item.weight > 0 else "-", indent=5
+                    )
+        if c.doctor_may:
+            yield from self.para("What a doctor may do:", indent=3)
+            for step in c.doctor_may:
+                yield from self.bullet(step.text, mark="*", indent=5)
+        if c.treatment_options:
+            yield from self.para(_TREATMENT_INTRO, indent=3)
+            for option in c.treatment_options:
+                yield from self.bullet(f"{option.name}: {option.note}", mark="*", indent=5)
+
+    def advice(self) -> Iterator[str]:
+        yield from self.heading("Advice")
+        for item in self.a.advice:
+            yield from self.bullet(item.text)
+
+    def notes(self) -> Iterator[str]:
+        yield from self.heading("Good to know")
+        for note in self.a.notes:
+            yield from self.bullet(note.text)
+
+    def answers(self) -> Iterator[str]:
+        yield from self.heading("Your answers")
+        if not self.a.answers:
+            yield from self.para("No questions were answered.")
+        for question, value in self.a.answers.items():
+            yield from self.bullet(self.said({question: value}))
