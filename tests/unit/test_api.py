@@ -1,0 +1,37 @@
+"""The public face of the library: an explicit __all__, and a docstring that runs."""
+
+from __future__ import annotations
+
+import doctest
+
+import livertriage
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    public = {name for name in vars(livertriage) if not name.startswith("_")} - {
+        "annotations",
+        # submodules are importable but not part of the flat API
+        "answers",
+        "assessment",
+        "cli",
+        "engine",
+        "errors",
+        "knowledge",
+        "models",
+        "report",
+        "safety",
+        "triage",
+    }
+    assert set(livertriage.__all__) - {"__version__"} == public
+
+
+def test_the_package_docstring_example_runs() -> None:
+    result = doctest.testmod(livertriage, raise_on_error=False, verbose=False)
+    assert result.attempted >= 3
+    assert result.failed == 0
+
+
+def test_errors_share_one_base() -> None:
+    assert issubclass(livertriage.AnswersError, livertriage.LiverTriageError)
+    assert issubclass(livertriage.KnowledgeBaseError, livertriage.LiverTriageError)
+    assert livertriage.AnswersError("x").exit_code == 2
