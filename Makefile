@@ -1,0 +1,48 @@
+# livertriage: two commands need only Python 3.11+ and make.
+#   make run    create .venv, install, start the questionnaire
+#   make test   create .venv, install the dev tools, run ruff, mypy and pytest (BDD included)
+
+VENV := .venv
+BIN := $(VENV)/bin
+
+# The first Python 3.11 or newer on PATH, unless PYTHON is given.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+
+.PHONY: run test lint format typecheck pytest clean
+
+$(VENV)/.python:
+	@if [ -z "$(PYTHON)" ]; then echo "livertriage needs Python 3.11 or newer on PATH (or PYTHON=...)." >&2; exit 2; fi
+	$(PYTHON) -m venv $(VENV)
+	@echo "$(PYTHON)" > $@
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/.python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/.python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/livertriage
+
+test: lint typecheck pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
