@@ -1,0 +1,22 @@
+"""The README's library example runs, and says what it shows."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_library_example_runs_as_documented() -> None:
+    [block] = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    namespace: dict[str, object] = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(block, str(README), "exec"), namespace)
+    result = namespace["result"]
+    # The comments in the example promise these values.
+    assert result.urgency.level == "soon"  # type: ignore[attr-defined]
+    assert result.candidates[0].name == "Hepatic tuberculosis"  # type: ignore[attr-defined]
+    assert "physician" in result.recommendation  # type: ignore[attr-defined]
