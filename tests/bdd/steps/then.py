@@ -33,26 +33,22 @@ def cause_among_first(assessment: Assessment, name: str, count: int) -> None:
     assert candidate_named(assessment, name).rank <= count, ranking(assessment)
 
 
-@then(parsers.parse('the reasons for "{name}" include my answer about "{question}"'))
+REASONS = (
+    r'the reasons (?P<side>for|against) "(?P<name>[^"]+)" '
+    r'include my answer about "(?P<question>[^"]+)"'
+)
+
+
+@then(parsers.re(REASONS))
 def reasons_include(
-    assessment: Assessment, knowledge_base: KnowledgeBase, name: str, question: str
+    assessment: Assessment, knowledge_base: KnowledgeBase, side: str, name: str, question: str
 ) -> None:
     qid = question_id(knowledge_base, question)
     candidate = candidate_named(assessment, name)
-    supporting = [item for item in candidate.evidence_for if qid in item.questions]
-    assert supporting, [item.rule for item in candidate.evidence_for]
-    assert all(item.rule in knowledge_base.rules_by_id for item in supporting)
-
-
-@then(parsers.parse('the reasons against "{name}" include my answer about "{question}"'))
-def reasons_against_include(
-    assessment: Assessment, knowledge_base: KnowledgeBase, name: str, question: str
-) -> None:
-    qid = question_id(knowledge_base, question)
-    candidate = candidate_named(assessment, name)
-    assert any(qid in item.questions for item in candidate.evidence_against), [
-        item.rule for item in candidate.evidence_against
-    ]
+    items = candidate.evidence_for if side == "for" else candidate.evidence_against
+    naming = [item for item in items if qid in item.questions]
+    assert naming, [item.rule for item in items]
+    assert all(item.rule in knowledge_base.rules_by_id for item in naming)
 
 
 @then(parsers.parse('the urgency is "{level}"'))
