@@ -17,6 +17,7 @@ __all__ = [
     "AdviceItem",
     "Assessment",
     "Candidate",
+    "DoctorQuestion",
     "DoctorStep",
     "EvidenceItem",
     "KnowledgeBaseInfo",
@@ -125,7 +126,13 @@ class AdviceItem(_Explained):
     text: str
 
 
-TraceKind = Literal["finding", "evidence", "urgency", "advice", "recommendation"]
+class DoctorQuestion(_Explained):
+    """A question for the person to ask the doctor."""
+
+    text: str
+
+
+TraceKind = Literal["finding", "evidence", "urgency", "advice", "doctor_question", "recommendation"]
 
 
 class TraceStep(_Output):
@@ -150,6 +157,9 @@ class Assessment(_Output):
     urgency: Urgency
     candidates: list[Candidate] = Field(description="Possible causes, best-supported first.")
     advice: list[AdviceItem]
+    questions_for_doctor: list[DoctorQuestion] = Field(
+        description="Questions worth asking the doctor, given these answers."
+    )
     notes: list[Note]
     trace: list[TraceStep]
     knowledge_base: KnowledgeBaseInfo

@@ -4,7 +4,8 @@
 
     LiverTriageError              every error livertriage raises on purpose
      ├── AnswersError             answers that do not fit the catalogue (CLI exit status 2)
-     └── KnowledgeBaseError       a rules directory that cannot be loaded (CLI exit status 2)
+     ├── KnowledgeBaseError       a rules directory that cannot be loaded (CLI exit status 2)
+     └── SessionError             a session file that cannot be read or written (CLI exit status 2)
 
 Each error's ``str()`` is one line, fit to show a person as it is.
 """
@@ -19,6 +20,7 @@ __all__ = [
     "KnowledgeBaseError",
     "LiverTriageError",
     "Problem",
+    "SessionError",
 ]
 
 
@@ -70,3 +72,9 @@ class KnowledgeBaseError(LiverTriageError):
         more = len(self.problems) - 1
         suffix = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
         super().__init__(f"knowledge base: {first}{suffix}")
+
+
+class SessionError(LiverTriageError):
+    """A saved interview (session file) that cannot be read back, or cannot be written."""
+
+    exit_code = 2

@@ -29,12 +29,14 @@ from livertriage.models import (
     AskRule,
     Cause,
     Condition,
+    DoctorQuestionRule,
     EvidenceRule,
     FindingRule,
     LevelWording,
     Question,
     ReportWording,
     Rule,
+    StopRule,
     UrgencyLevel,
     UrgencyRule,
 )
@@ -50,9 +52,20 @@ RULES_FILES = (
     "evidence.toml",
     "urgency.toml",
     "advice.toml",
+    "doctor_questions.toml",
     "report.toml",
 )
 _STAGE_ORDER = ("red_flag", "core", "follow_up", "history")
+#: The top-level keys each file may have (report.toml is checked whole by its model).
+_TOP_LEVEL = {
+    "questions.toml": ("question", "stop"),
+    "causes.toml": ("cause",),
+    "findings.toml": ("finding",),
+    "evidence.toml": ("evidence",),
+    "urgency.toml": ("level", "rule"),
+    "advice.toml": ("advice",),
+    "doctor_questions.toml": ("doctor_question",),
+}
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -71,6 +84,9 @@ class KnowledgeBase:
     urgency_levels: Mapping[UrgencyLevel, LevelWording]
     urgency: tuple[UrgencyRule, ...]
     advice: tuple[AdviceRule, ...]
+    doctor_questions: tuple[DoctorQuestionRule, ...]
+    #: Rules that end the interview early (questions.toml, [[stop]]).
+    stops: tuple[StopRule, ...]
     report: ReportWording
     #: SHA-256 of the rules files, so an assessment names exactly what produced it.
     fingerprint: str
@@ -96,7 +112,15 @@ class KnowledgeBase:
     @cached_property
     def rules(self) -> tuple[Rule, ...]:
         """Every rule the engine runs, findings first."""
-        return (*self.findings, *self.evidence, *self.urgency, *self.advice, *self.ask_rules)
+        return (
+            *self.findings,
+            *self.evidence,
+            *self.urgency,
+            *self.advice,
+            *self.doctor_questions,
+            *self.ask_rules,
+            *self.stops,
+        )
 
     @cached_property
     def rules_by_id(self) -> dict[str, Rule]:
@@ -172,12 +196,19 @@ class _Reader:
             if extra.name not in RULES_FILES:
                 self.warn(extra.name, None, "not a rules file livertriage reads; it is ignored")
 
+        for file, keys in _TOP_LEVEL.items():
+            for unknown in sorted(set(documents[file]) - set(keys)):
+                self.error(file, None, f"{unknown}: unknown top-level key (expected {keys})")
         questions = self._entries(documents, "questions.toml", "question", Question)
+        stops = self._entries(documents, "questions.toml", "stop", StopRule)
         causes = self._entries(documents, "causes.toml", "cause", Cause)
         findings = self._entries(documents, "findings.toml", "finding", FindingRule)
         evidence = self._entries(documents, "evidence.toml", "evidence", EvidenceRule)
-        urgency = self._entries(documents, "urgency.toml", "rule", UrgencyRule, extra=("level",))
+        urgency = self._entries(documents, "urgency.toml", "rule", UrgencyRule)
         advice = self._entries(documents, "advice.toml", "advice", AdviceRule)
+        doctor_questions = self._entries(
+            documents, "doctor_questions.toml", "doctor_question", DoctorQuestionRule
+        )
         levels = self._levels(documents["urgency.toml"])
         report = self._report(documents["report.toml"])
         if levels is None or report is None:
@@ -193,6 +224,8 @@ class _Reader:
             urgency_levels=levels,
             urgency=tuple(urgency),
             advice=tuple(advice),
+            doctor_questions=tuple(doctor_questions),
+            stops=tuple(stops),
             report=report,
             fingerprint=self._fingerprint(),
         )
@@ -220,12 +253,8 @@ class _Reader:
         file: str,
         key: str,
         model: type[M],
-        extra: tuple[str, ...] = (),
     ) -> list[M]:
-        document = documents[file]
-        for unknown in sorted(set(document) - {key, *extra}):
-            self.error(file, None, f"{unknown}: unknown top-level key (expected [[{key}]])")
-        raw_entries = document.get(key, [])
+        raw_entries = documents[file].get(key, [])
         if not isinstance(raw_entries, list) or not all(isinstance(e, dict) for e in raw_entries):
             self.error(file, None, f"{key} must be a list of tables, written [[{key}]]")
             return []
@@ -485,7 +514,9 @@ def _rules_with_files(kb: KnowledgeBase) -> Iterator[tuple[str, Rule]]:
         ("evidence.toml", kb.evidence),
         ("urgency.toml", kb.urgency),
         ("advice.toml", kb.advice),
+        ("doctor_questions.toml", kb.doctor_questions),
         ("questions.toml", kb.ask_rules),
+        ("questions.toml", kb.stops),
     ):
         for rule in rules:
             yield file, rule
@@ -505,6 +536,10 @@ def _texts(kb: KnowledgeBase) -> Iterator[tuple[str, str | None, str]]:
         yield "findings.toml", finding.id, finding.name
     for advice in kb.advice:
         yield "advice.toml", advice.id, advice.text
+    for doctor_question in kb.doctor_questions:
+        yield "doctor_questions.toml", doctor_question.id, doctor_question.text
+    for stop in kb.stops:
+        yield "questions.toml", stop.id, stop.message
     for level, wording in kb.urgency_levels.items():
         for text in (wording.label, wording.action, wording.recommendation):
             yield "urgency.toml", f"level.{level}", text

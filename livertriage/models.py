@@ -21,6 +21,7 @@ __all__ = [
     "Cause",
     "Citation",
     "Condition",
+    "DoctorQuestionRule",
     "EvidenceRule",
     "FindingRule",
     "LevelWording",
@@ -31,6 +32,7 @@ __all__ = [
     "Rule",
     "SourcedText",
     "Stage",
+    "StopRule",
     "Treatment",
     "UrgencyLevel",
     "UrgencyRule",
@@ -216,13 +218,27 @@ class AdviceRule(_RuleBase):
     text: Line
 
 
+class DoctorQuestionRule(_RuleBase):
+    """Adds a question for the person to ask the doctor."""
+
+    text: Line
+
+
 class AskRule(_RuleBase):
     """Makes a question relevant in the interview. Built from a question's ``ask_when``."""
 
     question: EntryId
 
 
-Rule = FindingRule | EvidenceRule | UrgencyRule | AdviceRule | AskRule
+class StopRule(_RuleBase):
+    """Ends the interview early, showing ``message`` before the report."""
+
+    message: Line
+
+
+Rule = (
+    FindingRule | EvidenceRule | UrgencyRule | AdviceRule | DoctorQuestionRule | AskRule | StopRule
+)
 
 
 class Question(_Frozen):

@@ -22,6 +22,7 @@ from livertriage.assessment import (
     AdviceItem,
     Assessment,
     Candidate,
+    DoctorQuestion,
     DoctorStep,
     EvidenceItem,
     KnowledgeBaseInfo,
@@ -39,9 +40,11 @@ from livertriage.models import (
     AdviceRule,
     AskRule,
     Cause,
+    DoctorQuestionRule,
     EvidenceRule,
     FindingRule,
     Rule,
+    StopRule,
     UrgencyLevel,
     UrgencyRule,
     urgency_rank,
@@ -121,10 +124,33 @@ class Evaluation:
     firings: tuple[Firing, ...]
 
     @property
+    def fired(self) -> frozenset[str]:
+        """The ids of every rule that fired."""
+        return frozenset(firing.rule for firing in self.firings)
+
+    @property
     def relevant_questions(self) -> tuple[str, ...]:
         """Questions the rules make relevant now, in interview order."""
-        fired = {firing.rule for firing in self.firings}
-        return tuple(rule.question for rule in self.knowledge_base.ask_rules if rule.id in fired)
+        return tuple(q.question for q in self.knowledge_base.ask_rules if q.id in self.fired)
+
+    @property
+    def urgency_level(self) -> UrgencyLevel:
+        return _urgency_level(self.knowledge_base, self.firings)
+
+    @property
+    def stops(self) -> tuple[StopRule, ...]:
+        """The stop rules that hold: each ends the interview early."""
+        return tuple(rule for rule in self.knowledge_base.stops if rule.id in self.fired)
+
+    def because(self, rule_id: str) -> frozenset[str]:
+        """The facts a rule matched, over all its firings."""
+        return frozenset(
+            f for firing in self.firings if firing.rule == rule_id for f in firing.because
+        )
+
+    def assessment(self) -> Assessment:
+        """The assessment of these answers."""
+        return _Assembler(self).assessment()
 
 
 def evaluate(
@@ -145,7 +171,7 @@ def assess(
     ``answers`` maps question ids to answers as CONTRACT.md §1 describes. Raises
     :class:`~livertriage.errors.AnswersError` naming the first id at fault.
     """
-    return _Assembler(evaluate(answers, knowledge_base)).assessment()
+    return evaluate(answers, knowledge_base).assessment()
 
 
 class _Assembler:
@@ -265,7 +291,7 @@ class _Assembler:
         steps = []
         for rule_id in sorted(self.because, key=order.__getitem__):
             kind = kinds[rule_id]
-            if kind is not None:  # ask rules steer the interview; they conclude nothing
+            if kind is not None:  # ask and stop rules steer the interview; they conclude nothing
                 steps.append(
                     TraceStep(rule=rule_id, kind=kind, because=sorted(self.because[rule_id]))
                 )
@@ -280,6 +306,11 @@ class _Assembler:
             advice=[
                 AdviceItem(text=rule.text, **self.explained(rule))
                 for rule in self.kb.advice
+                if self.fired(rule)
+            ],
+            questions_for_doctor=[
+                DoctorQuestion(text=rule.text, **self.explained(rule))
+                for rule in self.kb.doctor_questions
                 if self.fired(rule)
             ],
             notes=[
@@ -301,6 +332,8 @@ def _kind(rule: Rule) -> TraceKind | None:
         EvidenceRule: "evidence",
         UrgencyRule: "urgency",
         AdviceRule: "advice",
+        DoctorQuestionRule: "doctor_question",
         AskRule: None,
+        StopRule: None,
     }
     return kinds[type(rule)]
