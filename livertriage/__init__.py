@@ -26,7 +26,14 @@ from livertriage.assessment import (
     Urgency,
     UrgencyReason,
 )
-from livertriage.errors import AnswersError, KnowledgeBaseError, LiverTriageError, Problem
+from livertriage.errors import (
+    AnswersError,
+    KnowledgeBaseError,
+    LiverTriageError,
+    Problem,
+    SessionError,
+)
+from livertriage.interview import Interview
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import URGENCY_LEVELS, Question, UrgencyLevel
 from livertriage.triage import Evaluation, assess, evaluate, load_knowledge_base
@@ -43,11 +50,13 @@ __all__ = [
     "Candidate",
     "Evaluation",
     "EvidenceItem",
+    "Interview",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "LiverTriageError",
     "Problem",
     "Question",
+    "SessionError",
     "TraceStep",
     "Urgency",
     "UrgencyLevel",
