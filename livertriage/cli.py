@@ -1,23 +1,30 @@
 """The ``livertriage`` command: the only module that imports click.
 
 Exit status (CONTRACT.md §3): 0 success; 2 bad usage or bad input, with a one-line message on
-stderr; 1 any other failure. Data goes to stdout, messages to stderr, never a traceback.
+stderr; 1 any other failure, including an interview stopped before its end (its answers are
+saved). Data goes to stdout; prompts and messages go to stderr; never a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, NoReturn
 
 import click
 
 from livertriage import __version__
 from livertriage.answers import answers_json_schema, parse_answers_json
 from livertriage.assessment import Assessment
-from livertriage.errors import AnswersError, LiverTriageError
-from livertriage.report import FORMATS, Format, render
+from livertriage.errors import AnswersError, LiverTriageError, SessionError
+from livertriage.interview import Interview, Why, choices, interpret
+from livertriage.knowledge import KnowledgeBase
+from livertriage.models import Question
+from livertriage.report import FORMATS, Format, Role, Style, plain, render
+from livertriage.session import default_session_path, load_session, save_session
 from livertriage.triage import assess, load_knowledge_base
 
 __all__ = ["cli", "main"]
@@ -26,8 +33,30 @@ __all__ = ["cli", "main"]
 MAX_ANSWERS_BYTES = 1024 * 1024
 
 EPILOG = (
-    "Exit status: 0 success; 2 bad usage or bad input (message on stderr); 1 any other failure."
+    "Exit status: 0 success; 2 bad usage or bad input (message on stderr); 1 any other failure, "
+    "including an interview stopped before its end (its answers are saved)."
 )
+
+_COLOURS: dict[Role, dict[str, Any]] = {
+    "title": {"bold": True},
+    "heading": {"bold": True},
+    "cause": {"bold": True},
+    "emergency": {"fg": "red", "bold": True},
+    "urgent": {"fg": "yellow", "bold": True},
+    "soon": {"fg": "cyan", "bold": True},
+    "routine": {"fg": "green", "bold": True},
+    "recommendation": {"bold": True},
+}
+_SAVE_FORMATS: dict[str, Format] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".txt": "text",
+}
+_SPOKEN = {"yes": "yes", "no": "no", "unknown": "don't know"}
+#: With piped input nobody can correct a reply, so after this many replies that are not answers
+#: to one question, it is recorded as "don't know" (never evidence, never lowers urgency).
+MAX_PIPED_RETRIES = 3
 
 
 class _Failure(click.ClickException):
@@ -74,17 +103,296 @@ def _read_answers(source: str) -> bytes:
     return data
 
 
+def _use_colour(flag: bool | None) -> bool:
+    """--color/--no-color, else NO_COLOR and TERM=dumb turn it off, else only on a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _style(colour: bool) -> Style:
+    if not colour:
+        return plain
+
+    def styled(text: str, role: Role) -> str:
+        return click.style(text, **_COLOURS[role])
+
+    return styled
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text and markdown for people, json for programs.",
+)
+colour_option = click.option(
+    "--color/--no-color",
+    "colour",
+    default=None,
+    help="Colour the text report. Default: only on a terminal, and never when NO_COLOR is set.",
+)
+
+
 @click.group(cls=_Group, invoke_without_command=True, epilog=EPILOG)
 @click.version_option(__version__, prog_name="livertriage")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Triage help for calcification spots on the liver.
 
-    Lists possible causes for a physician to consider, says how soon to see one, and always ends
-    by recommending a physician. It never gives a diagnosis. Nothing leaves this machine.
+    Asks about symptoms and history, lists possible causes for a physician to consider, says how
+    soon to see one, and always ends by recommending a physician. It never gives a diagnosis.
+    Nothing leaves this machine.
+
+    Without a command, it starts the questionnaire (the same as "livertriage ask").
     """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        ctx.invoke(ask_command)
+
+
+# --- the questionnaire ---------------------------------------------------------------------------
+
+
+class _Stopped(Exception):
+    """The person quit, pressed Ctrl-C, or the input ended."""
+
+
+class _Conversation:
+    """The terminal side of one interview: prompts and messages on stderr."""
+
+    def __init__(self, interview: Interview, colour: bool, interactive: bool) -> None:
+        self.interview = interview
+        self.kb = interview.knowledge_base
+        self.colour = colour
+        self.interactive = interactive
+
+    def say(self, text: str = "", **style: Any) -> None:
+        click.echo(click.style(text, **style) if style else text, err=True, color=self.colour)
+
+    def run(self) -> None:
+        while (question := self.interview.current) is not None:
+            progress = self.interview.progress
+            self.say()
+            self.say(f"Question {progress.number}, about {progress.left} left", dim=True)
+            self.say(question.text, bold=True)
+            self.say(f"  ({choices(question)})", dim=True)
+            self.ask(question)
+        ending = self.interview.ending
+        if ending is not None:
+            self.say()
+            if ending.emergency:
+                self.say(f"EMERGENCY: {ending.message}", fg="red", bold=True)
+            else:
+                self.say(ending.message, bold=True)
+
+    def ask(self, question: Question) -> None:
+        not_answers = 0
+        while True:
+            try:
+                typed = click.prompt(">", prompt_suffix=" ", err=True, show_default=False)
+            except click.Abort:
+                raise _Stopped from None
+            reply = interpret(question, typed)
+            if reply.kind == "answer":
+                self.interview.answer(question.id, reply.value)
+                return
+            if reply.kind == "quit":
+                raise _Stopped
+            if reply.kind == "back":
+                undone = self.interview.back()
+                if undone is None:
+                    self.say("There is no earlier answer to change.")
+                    continue
+                self.say(f"Going back to: {self.kb.catalogue[undone].label}.")
+                return
+            if reply.kind == "why":
+                self.explain(self.interview.why(question))
+            elif reply.kind == "help":
+                self.say(question.help)
+            else:
+                self.say(reply.hint)
+                not_answers += 1
+                if not self.interactive and not_answers >= MAX_PIPED_RETRIES:
+                    self.say(
+                        f"Taken as don't know after {not_answers} replies that are not answers."
+                    )
+                    self.interview.answer(question.id, "unknown")
+                    return
+
+    def said(self, answers: dict[str, Any]) -> str:
+        return "; ".join(
+            f"{self.kb.catalogue[q].label}: {_SPOKEN.get(str(v), str(v))}"
+            for q, v in answers.items()
+        )
+
+    def explain(self, why: Why) -> None:
+        self.say(f"Why this question: {why.question.why} [{', '.join(why.question.source)}]")
+        if why.opened_by:
+            self.say(
+                f"Asked now because of your answer: {self.said(why.opened_by)} (rule {why.rule})."
+            )
+        else:
+            self.say(f"Asked of everyone (rule {why.rule}).")
+        for effect in why.effects:
+            parts = []
+            if effect.causes:
+                parts.append("; ".join(f"{name} {change:+d}" for name, change in effect.causes))
+            if effect.urgency_changes:
+                parts.append(f"how soon to see a doctor becomes: {effect.urgency}")
+            if effect.ends_interview:
+                parts.append("the questions would stop there")
+            said = _SPOKEN[str(effect.answer)]
+            self.say(
+                f"If {said}: "
+                + (", and ".join(parts) if parts else "nothing in the ranking changes")
+                + "."
+            )
+
+
+def _save_format(path: str) -> Format:
+    suffix = Path(path).suffix.lower()
+    if suffix not in _SAVE_FORMATS:
+        raise click.BadParameter(
+            f"{path!r} must end in .md or .markdown (Markdown), .json (JSON) or .txt (text)",
+            param_hint="--save",
+        )
+    return _SAVE_FORMATS[suffix]
+
+
+def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeBase) -> NoReturn:
+    """Keep what was said, tell the person where it is, and still send them to a physician."""
+    interview = conversation.interview
+    answers = interview.answers
+    conversation.say()
+    if not answers:
+        conversation.say("Stopped. No answers were given, so nothing was saved.")
+    else:
+        path = session_file or default_session_path()
+        try:
+            save_session(path, answers, kb)
+        except SessionError as error:
+            conversation.say(f"Stopped, and {error}. Here are your answers, so nothing is lost:")
+            conversation.say(json.dumps(answers, ensure_ascii=False))
+        else:
+            conversation.say(f"Stopped. Your answers so far are saved in {path}")
+            conversation.say(f"Carry on later with: livertriage ask --resume {path}")
+    assessment = interview.assessment()
+    unasked = [kb.catalogue[q].label for q in assessment.urgency.unanswered_red_flags]
+    if unasked:
+        conversation.say(
+            "Warning signs not yet answered: " + "; ".join(unasked) + ". If any of them is "
+            "present, get medical help at once."
+        )
+    conversation.say(assessment.recommendation, bold=True)
+    raise click.exceptions.Exit(1)
+
+
+@cli.command("ask", epilog=EPILOG)
+@click.option(
+    "--answers",
+    "answers_path",
+    metavar="FILE",
+    help="Pre-fill answers from a JSON file (- for standard input); only the rest are asked.",
+)
+@click.option(
+    "--resume",
+    "resume_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Carry on an interview that was stopped, from its saved answers.",
+)
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Never prompt: report on the answers given with --answers or --resume.",
+)
+@click.option(
+    "--save",
+    "save_path",
+    metavar="FILE",
+    help="Also write the report to FILE: Markdown (.md), JSON (.json) or text (.txt).",
+)
+@click.option(
+    "--session-file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to keep the answers if the interview stops early (default: see README).",
+)
+@format_option
+@colour_option
+def ask_command(
+    answers_path: str | None,
+    resume_path: Path | None,
+    no_input: bool,
+    save_path: str | None,
+    session_file: Path | None,
+    fmt: Format,
+    colour: bool | None,
+) -> None:
+    """The questionnaire: one question at a time, then the report.
+
+    At every question, answer y (yes), n (no) or ? (don't know), or type why, help, back or
+    quit. Prompts go to standard error; the report goes to standard output.
+    """
+    if answers_path and resume_path:
+        raise click.UsageError("use --answers or --resume, not both")
+    if no_input and not (answers_path or resume_path):
+        raise click.UsageError("--no-input needs the answers: give --answers FILE or --resume FILE")
+    save_format = _save_format(save_path) if save_path else None
+    kb = load_knowledge_base()
+    use_colour = _use_colour(colour)
+
+    given: dict[str, object] = {}
+    if answers_path:
+        given = dict(parse_answers_json(_read_answers(answers_path), kb.catalogue).root)
+    elif resume_path:
+        session = load_session(resume_path, kb)
+        given = session.answers
+        if session.dropped:
+            click.echo(
+                "These saved answers are no longer asked, and are left out: "
+                + ", ".join(session.dropped),
+                err=True,
+            )
+    try:
+        interview = Interview(kb, given)
+    except AnswersError as error:
+        if resume_path:
+            raise SessionError(f"--resume: {str(resume_path)!r}: {error}") from None
+        raise
+
+    conversation = _Conversation(interview, use_colour, interactive=sys.stdin.isatty())
+    if not no_input:
+        try:
+            conversation.run()
+        except (_Stopped, KeyboardInterrupt):  # Ctrl-C between prompts too: keep the answers
+            _stop(conversation, session_file or resume_path, kb)
+
+    assessment = interview.assessment()
+    # Notices first: the report, ending with the physician recommendation, comes last.
+    if save_path and save_format:
+        _save_report(Path(save_path), assessment, kb, save_format)
+    if resume_path:
+        click.echo(
+            f"Your saved answers remain in {resume_path}; delete it if you no longer need it.",
+            err=True,
+        )
+    click.echo(render(assessment, kb, fmt, _style(use_colour)), nl=False, color=use_colour)
+
+
+def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: Format) -> None:
+    try:
+        path.write_text(render(assessment, kb, fmt), encoding="utf-8")
+    except OSError as error:
+        raise _Failure(f"--save: could not write {str(path)!r}: {error.strerror}") from None
+    click.echo(f"The report is saved in {path}", err=True)
+
+
+# --- one-shot commands ----------------------------------------------------------------------------
 
 
 @cli.command("assess", epilog=EPILOG)
@@ -95,20 +403,17 @@ def cli(ctx: click.Context) -> None:
     metavar="FILE",
     help="A JSON object of answers (question id -> answer); - reads standard input.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text and markdown for people, json for programs.",
-)
-def assess_command(answers_path: str, fmt: Format) -> None:
+@format_option
+@colour_option
+def assess_command(answers_path: str, fmt: Format, colour: bool | None) -> None:
     """Assess a saved set of answers and print the report."""
     knowledge_base = load_knowledge_base()
     answers = parse_answers_json(_read_answers(answers_path), knowledge_base.catalogue)
     assessment = assess(answers, knowledge_base=knowledge_base)
-    click.echo(render(assessment, knowledge_base, fmt), nl=False)
+    use_colour = _use_colour(colour)
+    click.echo(
+        render(assessment, knowledge_base, fmt, _style(use_colour)), nl=False, color=use_colour
+    )
 
 
 @cli.command(epilog=EPILOG)

@@ -7,17 +7,30 @@ as their last line (CONTRACT.md §2).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Literal
 
 from livertriage.answers import AnswerValue
 from livertriage.assessment import Assessment, Candidate, EvidenceItem
 from livertriage.knowledge import KnowledgeBase
 
-__all__ = ["FORMATS", "Format", "render"]
+__all__ = ["FORMATS", "Format", "Role", "Style", "plain", "render"]
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+
+#: What a piece of the text report is, so a terminal can style it (colour, bold).
+Role = Literal[
+    "title", "heading", "cause", "emergency", "urgent", "soon", "routine", "recommendation"
+]
+#: Styles a line of the text report: (text, role) -> text, for example with terminal colours.
+Style = Callable[[str, Role], str]
+
+
+def plain(text: str, role: Role) -> str:
+    """No styling: the text as it is."""
+    return text
+
 
 #: How many causes the report explains in full; the rest get one line each.
 DETAILED_CAUSES = 3
@@ -26,7 +39,7 @@ _WIDTH = 88
 _FRAMING = {
     "possible_cause": "a possible cause",
     "check_for": "a condition a doctor may want to check for",
-    "rule_out": "beyond the source text: for a doctor to rule out",
+    "rule_out": "for a doctor to rule out",
 }
 _SPOKEN = {"yes": "yes", "no": "no", "unknown": "don't know"}
 _TREATMENT_INTRO = (
@@ -35,25 +48,40 @@ _TREATMENT_INTRO = (
 )
 
 
-def render(assessment: Assessment, knowledge_base: KnowledgeBase, fmt: Format) -> str:
-    """The assessment in ``fmt``; text and Markdown end with the recommendation line."""
+def render(
+    assessment: Assessment, knowledge_base: KnowledgeBase, fmt: Format, style: Style = plain
+) -> str:
+    """The assessment in ``fmt``; text and Markdown end with the recommendation line.
+
+    ``style`` styles the text report only (Markdown and JSON stay plain).
+    """
     if fmt == "json":
         return assessment.model_dump_json(indent=2) + "\n"
-    lines = list(_Writer(assessment, knowledge_base, markdown=fmt == "markdown").lines())
-    return "\n".join(lines) + "\n"
+    markdown = fmt == "markdown"
+    writer = _Writer(
+        assessment, knowledge_base, markdown=markdown, style=plain if markdown else style
+    )
+    return "\n".join(writer.lines()) + "\n"
 
 
 class _Writer:
-    def __init__(self, assessment: Assessment, knowledge_base: KnowledgeBase, *, markdown: bool):
+    def __init__(
+        self, assessment: Assessment, knowledge_base: KnowledgeBase, *, markdown: bool, style: Style
+    ) -> None:
         self.a = assessment
         self.kb = knowledge_base
         self.markdown = markdown
+        self.style = style
 
     # --- building blocks -------------------------------------------------------------------------
 
     def heading(self, text: str, level: int = 2) -> Iterator[str]:
         yield ""
-        yield f"{'#' * level} {text}" if self.markdown else text.upper()
+        if self.markdown:
+            yield f"{'#' * level} {text}"
+            yield ""
+        else:
+            yield self.style(text.upper(), "heading")
 
     def para(self, text: str, indent: int = 0) -> Iterator[str]:
         if self.markdown:
@@ -88,7 +116,7 @@ class _Writer:
 
     def lines(self) -> Iterator[str]:
         title = "livertriage report: calcification spots on the liver"
-        yield f"# {title}" if self.markdown else title
+        yield f"# {title}" if self.markdown else self.style(title, "title")
         yield ""
         yield from self.para(
             "Possible causes for a physician to consider, and how soon to see one. This is not a "
@@ -97,6 +125,7 @@ class _Writer:
         yield from self.urgency()
         yield from self.causes()
         yield from self.advice()
+        yield from self.doctor_questions()
         yield from self.notes()
         yield from self.answers()
         yield ""
@@ -106,12 +135,18 @@ class _Writer:
         )
         yield ""
         # The physician recommendation is always the last line.
-        yield f"**{self.a.recommendation}**" if self.markdown else self.a.recommendation
+        recommendation = self.a.recommendation
+        yield (
+            f"**{recommendation}**"
+            if self.markdown
+            else self.style(recommendation, "recommendation")
+        )
 
     def urgency(self) -> Iterator[str]:
         urgency = self.a.urgency
         yield from self.heading("How soon to see a doctor")
-        yield from self.para(f"{urgency.label}. {urgency.action}")
+        for line in self.para(f"{urgency.label}. {urgency.action}"):
+            yield self.style(line, urgency.level)
         top = [r for r in urgency.reasons if r.level == urgency.level and r.answers]
         if top:
             yield ""
@@ -120,7 +155,8 @@ class _Writer:
                 yield from self.bullet(
                     f"{self.said(reason.answers)}. {reason.rationale} [{reason.rule}]"
                 )
-        if urgency.unanswered_red_flags:
+        # Under an emergency, nothing unanswered could make it more urgent.
+        if urgency.unanswered_red_flags and urgency.level != "emergency":
             labels = [self.kb.catalogue[q].label for q in urgency.unanswered_red_flags]
             yield ""
             yield from self.para(
@@ -149,7 +185,11 @@ class _Writer:
         )
         yield ""
         header = f"{c.rank}. {c.name}: {_FRAMING[c.framing]} ({where}; score {c.score})"
-        yield f"### {header}" if self.markdown else header
+        if self.markdown:
+            yield f"### {header}"
+            yield ""
+        else:
+            yield from (self.style(line, "cause") for line in self.para(header))
         yield from self.para(c.summary, indent=3)
         for note in c.notes:
             yield from self.bullet(f"{note.text} [{', '.join(note.source)}]", mark="*", indent=3)
@@ -176,6 +216,12 @@ class _Writer:
         yield from self.heading("Advice")
         for item in self.a.advice:
             yield from self.bullet(item.text)
+
+    def doctor_questions(self) -> Iterator[str]:
+        if self.a.questions_for_doctor:
+            yield from self.heading("Questions to ask your doctor")
+            for item in self.a.questions_for_doctor:
+                yield from self.bullet(item.text)
 
     def notes(self) -> Iterator[str]:
         yield from self.heading("Good to know")

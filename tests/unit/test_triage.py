@@ -137,8 +137,15 @@ def test_answer_specific_advice_applies_only_when_relevant() -> None:
 def test_the_trace_explains_conclusions_but_not_interview_steps() -> None:
     trace = assess({"fever": "yes", "night_sweats": "yes"}).trace
     kinds = {step.kind for step in trace}
-    assert kinds == {"finding", "evidence", "urgency", "advice", "recommendation"}
-    assert not any(step.rule.startswith("ask.") for step in trace)
+    assert kinds == {
+        "finding",
+        "evidence",
+        "urgency",
+        "advice",
+        "doctor_question",
+        "recommendation",
+    }
+    assert not any(step.rule.startswith(("ask.", "stop.")) for step in trace)
     assert trace[-1].kind == "recommendation"
 
 

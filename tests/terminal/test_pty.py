@@ -1,0 +1,113 @@
+"""The real program in a real pseudo-terminal (pexpect): what a person at a terminal sees."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+
+pytestmark = pytest.mark.slow
+
+Spawn = Callable[..., Any]
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Spawn]:
+    children: list[pexpect.spawn] = []
+
+    def start(*args: str) -> pexpect.spawn:
+        env = {
+            **os.environ,
+            "TERM": "xterm",
+            "LIVERTRIAGE_SESSION_DIR": str(tmp_path / "sessions"),
+        }
+        env.pop("NO_COLOR", None)
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "livertriage", *args],
+            env=env,
+            cwd=str(tmp_path),
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(50, 200),
+        )
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        child.close(force=True)
+
+
+def answer(child: pexpect.spawn, typed: str) -> None:
+    child.expect_exact("> ")
+    child.sendline(typed)
+
+
+def finish(child: pexpect.spawn) -> str:
+    child.expect(pexpect.EOF)
+    child.close()
+    return str(child.before)
+
+
+def test_a_full_interview_with_why_and_back(spawn: Spawn, tmp_path: Path) -> None:
+    child = spawn("ask", "--save", str(tmp_path / "report.md"))
+    child.expect_exact("Question 1, about")
+    child.expect_exact("Have you vomited blood")
+    answer(child, "why")
+    child.expect_exact("Why this question: Vomiting blood")
+    child.expect_exact("If yes: how soon to see a doctor becomes: emergency")
+    answer(child, "n")
+    child.expect_exact("Question 2")
+    answer(child, "back")
+    child.expect_exact("Going back to: vomiting blood or coffee-ground material.")
+    child.expect_exact("Have you vomited blood")
+    answer(child, "no")
+    # The rest: "n" for every yes/no question, 45 for the age, until the report arrives.
+    while True:
+        index = child.expect([r"How old", r"\(y = yes", r"livertriage report"])
+        if index == 2:
+            break
+        answer(child, "45" if index == 0 else "n")
+    output = finish(child)
+    assert child.exitstatus == 0
+    assert "Routine" in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert "physician" in lines[-1]
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# livertriage report")
+
+
+def test_a_red_flag_ends_the_interview_early(spawn: Spawn) -> None:
+    child = spawn()  # no command: the questionnaire
+    answer(child, "n")
+    child.expect_exact("Have your stools")
+    answer(child, "y")
+    child.expect_exact("EMERGENCY: Call your emergency number")
+    output = finish(child)
+    assert child.exitstatus == 0
+    assert "Question 3" not in output
+    assert "\x1b[" in output  # colour on a terminal
+    assert "Emergency" in output
+
+
+def test_ctrl_c_saves_the_answers(spawn: Spawn, tmp_path: Path) -> None:
+    child = spawn("ask")
+    answer(child, "n")
+    answer(child, "?")
+    child.expect_exact("Question 3")
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect_exact("Your answers so far are saved in")
+    output = finish(child)
+    assert child.exitstatus == 1
+    assert "Traceback" not in output
+    [session] = (tmp_path / "sessions").glob("session-*.json")
+    saved = json.loads(session.read_text(encoding="utf-8"))
+    assert saved["answers"] == {"vomiting_blood": "no", "black_stools": "unknown"}
+    assert "livertriage ask --resume" in output
