@@ -188,6 +188,7 @@ class _Conversation:
                 self.say(f"EMERGENCY: {ending.message}", fg="red", bold=True)
             else:
                 self.say(ending.message, bold=True)
+            self.say()
 
     def ask(self, question: Question) -> None:
         not_answers = 0

@@ -147,14 +147,13 @@ class _Writer:
         yield from self.heading("How soon to see a doctor")
         for line in self.para(f"{urgency.label}. {urgency.action}"):
             yield self.style(line, urgency.level)
-        top = [r for r in urgency.reasons if r.level == urgency.level and r.answers]
+        top = [r for r in urgency.reasons if r.level == urgency.level]
         if top:
             yield ""
             yield from self.para("Because:")
             for reason in top:
-                yield from self.bullet(
-                    f"{self.said(reason.answers)}. {reason.rationale} [{reason.rule}]"
-                )
+                said = f"{self.said(reason.answers)}. " if reason.answers else ""
+                yield from self.bullet(f"{said}{reason.rationale} [{reason.rule}]")
         # Under an emergency, nothing unanswered could make it more urgent.
         if urgency.unanswered_red_flags and urgency.level != "emergency":
             labels = [self.kb.catalogue[q].label for q in urgency.unanswered_red_flags]

@@ -20,3 +20,18 @@ def test_the_library_example_runs_as_documented() -> None:
     assert result.urgency.level == "soon"  # type: ignore[attr-defined]
     assert result.candidates[0].name == "Hepatic tuberculosis"  # type: ignore[attr-defined]
     assert "physician" in result.recommendation  # type: ignore[attr-defined]
+
+
+def test_the_all_no_question_count_is_true() -> None:
+    from livertriage import Interview, load_knowledge_base
+
+    text = README.read_text(encoding="utf-8")
+    claimed = re.search(r"\*\*(\d+) of the (\d+)\s+questions\*\*", text)
+    assert claimed, "the README states how many questions an all-no interview asks"
+    knowledge_base = load_knowledge_base()
+    interview = Interview(knowledge_base)
+    asked = 0
+    while (question := interview.current) is not None:
+        asked += 1
+        interview.answer(question.id, 45 if question.kind == "age" else "no")
+    assert (asked, len(knowledge_base.questions)) == (int(claimed[1]), int(claimed[2]))
