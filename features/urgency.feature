@@ -2,7 +2,8 @@
 Feature: How soon to see a doctor
   Warning signs come first, as in NHS Pathways. Whatever else is answered, the urgency never goes
   under the floor of the public contract, and every outcome ends with seeing a physician: there is
-  no self-care level.
+  no self-care level. The four levels are emergency (now), urgent (today), soon (within days) and
+  routine (book an appointment to discuss the scan).
 
   @red-flag
   Scenario Outline: An emergency warning sign means emergency care now
@@ -10,6 +11,7 @@ Feature: How soon to see a doctor
     When livertriage assesses my answers
     Then the urgency is "emergency"
     And the urgency reasons name my answer about "<warning sign>"
+    And the advice is to call the emergency number or go to an emergency department now
     And the recommendation tells me to see a physician
 
     Examples:
@@ -19,26 +21,49 @@ Feature: How soon to see a doctor
       | new confusion or unusual drowsiness          |
       | belly pain so severe one cannot stay still   |
       | difficulty breathing                         |
+      | a stiff neck with a severe headache          |
 
   @red-flag
-  Scenario: Yellow skin or eyes means seeing a doctor today
-    Given I answer "yes" to "yellow skin or yellow whites of the eyes"
+  Scenario Outline: An emergency sign stays an emergency whatever else is answered
+    Given my answers are:
+      | question                                          | answer |
+      | <warning sign>                                    | yes    |
+      | earlier scans showed the same spots, unchanged    | yes    |
+      | an earlier injury, operation or biopsy of the liver | yes  |
+      | fever now or recently                             | no     |
     When livertriage assesses my answers
-    Then the urgency is at least "urgent"
+    Then the urgency is "emergency"
+
+    Examples:
+      | warning sign                                 |
+      | vomiting blood or coffee-ground material     |
+      | new confusion or unusual drowsiness          |
 
   @red-flag
-  Scenario: Fever with shaking chills means seeing a doctor today
-    Given I answer "yes" to "fever now or recently"
-    And I answer "yes" to "shivering or shaking chills with the fever"
+  Scenario Outline: A same-day warning sign means seeing a doctor today
+    Given my answers are:
+      | question   | answer |
+      | <first>    | yes    |
+      | <second>   | yes    |
     When livertriage assesses my answers
-    Then the urgency is at least "urgent"
+    Then the urgency is "urgent"
+    And the urgency reasons name my answer about "<first>"
+
+    Examples: a single sign, or a pair that means more together
+      | first                                     | second                                       |
+      | yellow skin or yellow whites of the eyes  | persistent tiredness                         |
+      | fever now or recently                     | shivering or shaking chills with the fever   |
+      | fever now or recently                     | pain or discomfort in the upper right belly  |
+      | fever now or recently                     | told the liver is cirrhotic or scarred       |
+      | coughing up blood                         | a cough lasting more than 3 weeks            |
 
   Scenario Outline: Symptoms or a higher-risk background mean seeing a doctor within days
     Given I answer "yes" to "<answer>"
     When livertriage assesses my answers
-    Then the urgency is at least "soon"
+    Then the urgency is "soon"
+    And the urgency reasons name my answer about "<answer>"
 
-    Examples:
+    Examples: the contract's floor
       | answer                                               |
       | fever now or recently                                |
       | drenching night sweats                               |
@@ -51,28 +76,54 @@ Feature: How soon to see a doctor
       | cancer now or in the past                            |
       | told the liver is cirrhotic or scarred               |
 
+    Examples: risk factors the references add
+      | answer                                               |
+      | close contact with TB, or lived where TB is common   |
+      | told of hepatitis B or C, or chronic hepatitis       |
+      | drinking more than low-risk limits                   |
+      | persistent tiredness                                 |
+      | loss of appetite                                     |
+      | abdominal bloating                                   |
+
+  Scenario Outline: History alone, with no symptoms, means a routine appointment
+    Given my answers are:
+      | question                                  | answer |
+      | <history>                                 | yes    |
+      | fever now or recently                     | no     |
+      | vomiting blood or coffee-ground material  | no     |
+    When livertriage assesses my answers
+    Then the urgency is "routine"
+
+    Examples:
+      | history                                                        |
+      | an earlier injury, operation or biopsy of the liver            |
+      | a treated liver abscess or infection                           |
+      | tuberculosis (TB) in the past                                  |
+      | smoking                                                        |
+      | farms with sheep and dogs, or a known liver cyst or parasite   |
+      | a weakened immune system                                       |
+      | long-term medicines or herbal remedies that can affect the liver |
+      | injected drugs, early blood transfusion, or grew up where hepatitis is common |
+      | genetic or metabolic liver disease in the family               |
+      | earlier scans showed the same spots, unchanged                 |
+
+  @seed-intro.2
   Scenario: No symptoms and no risk factors still means discussing the scan with a physician
     Given I have answered no questions
     When livertriage assesses my answers
     Then the urgency is "routine"
+    And the urgency reasons say calcification spots should always be discussed with a physician
     And the recommendation tells me to see a physician
 
-  Scenario: Not knowing about an emergency warning sign never lowers the urgency
-    Given I answer "don't know" to "vomiting blood or coffee-ground material"
-    When livertriage assesses my answers
-    Then the urgency is at least "urgent"
-
-  Scenario Outline: Every human-readable report ends with the recommendation to see a physician
-    Given I answer "yes" to "fever now or recently"
+  @seed-intro.2
+  Scenario Outline: Every report ends with the recommendation to see a physician
+    Given I answer "yes" to "<answer>"
     When I ask for the <format> report
     Then the report's last line is the recommendation to see a physician
+    And the report notes that the source text advises seeking medical attention promptly
 
     Examples:
-      | format   |
-      | text     |
-      | Markdown |
-
-  Scenario: An answer that is not allowed is refused with one clear line
-    When I give the answers file {"fever": "maybe"}
-    Then the command fails with exit status 2
-    And the error message is one line naming "fever"
+      | answer                                    | format   |
+      | fever now or recently                     | text     |
+      | vomiting blood or coffee-ground material  | Markdown |
+      | smoking                                   | text     |

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -27,6 +30,16 @@ settings.register_profile("dev", max_examples=200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
+_SEED_STATEMENT_TAG = re.compile(r"seed-((?:intro|advice|[1-5])\.\d+)")
+
+
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
+    """@seed-3.3 (a seed statement, see features/seed_statements.toml) -> seed_statement("3.3")."""
+    match = _SEED_STATEMENT_TAG.fullmatch(tag)
+    if match is None:
+        return None  # every other tag becomes a registered marker of the same name
+    pytest.mark.seed_statement(match[1])(function)
+    return True
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +58,13 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(default_rules_dir(), target)
     return target
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the vignette figures (top-1, top-3, triage, safety) when the suite ran."""
+    from tests.vignettes import LAST
+
+    if LAST:
+        terminalreporter.section("clinical vignettes")
+        for line in LAST[0].lines():
+            terminalreporter.write_line(line)

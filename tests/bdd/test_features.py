@@ -4,5 +4,11 @@ from __future__ import annotations
 
 from pytest_bdd import scenarios
 
+scenarios("advice.feature")
+scenarios("bad_input.feature")
 scenarios("causes.feature")
+scenarios("knowledge_base.feature")
+scenarios("questionnaire.feature")
+scenarios("unknown_answers.feature")
 scenarios("urgency.feature")
+scenarios("vignettes.feature")

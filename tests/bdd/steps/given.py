@@ -6,10 +6,15 @@ Answers are "yes", "no", "don't know", or a number for the age.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from pytest_bdd import given, parsers
 
-from livertriage import KnowledgeBase
+from livertriage import Assessment, KnowledgeBase
+from livertriage.cli import cli
+from tests.vignettes import Vignette, load_vignettes
 
 SPOKEN_ANSWERS = {"yes": "yes", "no": "no", "don't know": "unknown", "unknown": "unknown"}
 
@@ -38,6 +43,12 @@ def answers() -> dict[str, object]:
     return {}
 
 
+@pytest.fixture
+def before() -> dict[str, Assessment]:
+    """The assessment before an answer was changed."""
+    return {}
+
+
 @given("I have answered no questions")
 def no_answers(answers: dict[str, object]) -> None:
     answers.clear()
@@ -58,3 +69,52 @@ def one_answer(
     answers: dict[str, object], knowledge_base: KnowledgeBase, spoken: str, name: str
 ) -> None:
     answers[question_id(knowledge_base, name)] = answer_value(spoken)
+
+
+# --- the questionnaire -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def session_dir(tmp_path: Path) -> Path:
+    """Where the questionnaire keeps answers in these scenarios."""
+    return tmp_path / "sessions"
+
+
+@given(
+    "I stopped the questionnaire after answering no to the first two questions",
+    target_fixture="stopped_session",
+)
+def stopped_questionnaire(runner: CliRunner, session_dir: Path) -> Path:
+    result = runner.invoke(
+        cli, ["ask"], input="n\nn\nquit\n", env={"LIVERTRIAGE_SESSION_DIR": str(session_dir)}
+    )
+    assert result.exit_code == 1, result.stderr
+    [path] = session_dir.glob("session-*.json")
+    return path
+
+
+# --- the knowledge base ----------------------------------------------------------------------
+
+
+@given(
+    parsers.parse('a copy of the knowledge base with this change to "{file}":'),
+    target_fixture="rules_directory",
+)
+def changed_copy(rules_copy: Path, file: str, datatable: list[list[str]]) -> Path:
+    header, *rows = datatable
+    assert header == ["instead of", "it reads"], header
+    path = rules_copy / file
+    text = path.read_text(encoding="utf-8")
+    for old, new in rows:
+        assert old in text, f"{old!r} is not in {file}"
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return rules_copy
+
+
+# --- the vignettes ---------------------------------------------------------------------------
+
+
+@given("the clinical vignettes", target_fixture="vignettes")
+def clinical_vignettes() -> list[Vignette]:
+    return load_vignettes()
