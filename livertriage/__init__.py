@@ -36,7 +36,13 @@ from livertriage.errors import (
 from livertriage.interview import Interview
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import URGENCY_LEVELS, Question, UrgencyLevel
-from livertriage.triage import Evaluation, assess, evaluate, load_knowledge_base
+from livertriage.triage import (
+    Evaluation,
+    assess,
+    check_knowledge_base,
+    evaluate,
+    load_knowledge_base,
+)
 
 __version__ = "0.1.0"
 
@@ -63,6 +69,7 @@ __all__ = [
     "UrgencyReason",
     "__version__",
     "assess",
+    "check_knowledge_base",
     "evaluate",
     "load_knowledge_base",
     "parse_answers",

@@ -42,7 +42,13 @@ from livertriage.models import (
 )
 from livertriage.safety import CONTRACT_QUESTION_IDS, find_unsafe_language
 
-__all__ = ["RULES_FILES", "KnowledgeBase", "default_rules_dir", "read_knowledge_base"]
+__all__ = [
+    "RULES_FILES",
+    "KnowledgeBase",
+    "default_rules_dir",
+    "inspect_rules",
+    "read_knowledge_base",
+]
 
 #: The files of a rules directory, in the order they are read.
 RULES_FILES = (
@@ -150,13 +156,20 @@ def default_rules_dir() -> Path:
     )
 
 
-def read_knowledge_base(directory: Path) -> KnowledgeBase:
-    """Read and check every file in ``directory``; raise :class:`KnowledgeBaseError` on errors."""
+def inspect_rules(directory: Path) -> tuple[KnowledgeBase | None, tuple[Problem, ...]]:
+    """Read and check every file in ``directory``: the knowledge base (None if it cannot be
+    built) and every problem found, errors and warnings."""
     reader = _Reader(directory)
     knowledge_base = reader.read()
-    errors = [problem for problem in reader.problems if problem.severity == "error"]
+    return knowledge_base, tuple(reader.problems)
+
+
+def read_knowledge_base(directory: Path) -> KnowledgeBase:
+    """Read and check every file in ``directory``; raise :class:`KnowledgeBaseError` on errors."""
+    knowledge_base, problems = inspect_rules(directory)
+    errors = [problem for problem in problems if problem.severity == "error"]
     if errors or knowledge_base is None:
-        raise KnowledgeBaseError(errors or reader.problems)
+        raise KnowledgeBaseError(errors or problems)
     return knowledge_base
 
 
@@ -178,6 +191,11 @@ class _Reader:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.problems: list[Problem] = []
+        #: Files that could not be read at all: references into them cannot be judged.
+        self.unreadable: set[str] = set()
+        #: Ids of every entry as written, valid or not, by list key ("question", "cause", ...), so
+        #: that one invalid entry is reported once, not again by every rule that names it.
+        self.written_ids: dict[str, set[str]] = {}
 
     def error(self, file: str, entry: str | None, message: str) -> None:
         self.problems.append(Problem(file, entry, message))
@@ -245,7 +263,12 @@ class _Reader:
             self.error(name, None, f"TOML syntax error: {error}")
         except OSError as error:
             self.error(name, None, f"cannot be read: {error.strerror}")
+        self.unreadable.add(name)
         return {}
+
+    def _judged(self, file: str, key: str, entry_id: str) -> bool:
+        """Whether a reference to ``entry_id`` that did not resolve is a real problem."""
+        return file not in self.unreadable and entry_id not in self.written_ids.get(key, set())
 
     def _entries(
         self,
@@ -257,7 +280,11 @@ class _Reader:
         raw_entries = documents[file].get(key, [])
         if not isinstance(raw_entries, list) or not all(isinstance(e, dict) for e in raw_entries):
             self.error(file, None, f"{key} must be a list of tables, written [[{key}]]")
+            self.unreadable.add(file)
             return []
+        self.written_ids.setdefault(key, set()).update(
+            raw["id"] for raw in raw_entries if isinstance(raw.get("id"), str)
+        )
         entries: list[M] = []
         for index, raw in enumerate(raw_entries):
             try:
@@ -321,7 +348,9 @@ class _Reader:
                 self._check_condition(kb, "questions.toml", question.id, question.ask_when, None)
                 self._check_asked_in_time(kb, question)
         for evidence in kb.evidence:
-            if evidence.cause not in kb.causes_by_id:
+            if evidence.cause not in kb.causes_by_id and self._judged(
+                "causes.toml", "cause", evidence.cause
+            ):
                 self.error(
                     "evidence.toml", evidence.id, f"cause {evidence.cause!r} is not in causes.toml"
                 )
@@ -360,7 +389,8 @@ class _Reader:
             question = kb.catalogue.get(question_id)
             expected = "age" if question_id == "age" else "yes_no"
             if question is None:
-                self.error("questions.toml", question_id, "missing: CONTRACT.md §1 requires it")
+                if self._judged("questions.toml", "question", question_id):
+                    self.error("questions.toml", question_id, "missing: CONTRACT.md §1 requires it")
             elif question.kind != expected:
                 self.error(
                     "questions.toml", question_id, f"kind must be {expected!r} (CONTRACT.md §1)"
@@ -375,7 +405,8 @@ class _Reader:
         for question_id in when.yes_no_questions():
             question = kb.catalogue.get(question_id)
             if question is None:
-                self.error(file, entry, f"unknown question {question_id!r}")
+                if self._judged("questions.toml", "question", question_id):
+                    self.error(file, entry, f"unknown question {question_id!r}")
             elif question.kind != "yes_no":
                 self.error(
                     file,
@@ -384,7 +415,9 @@ class _Reader:
                 )
         finding_ids = {finding.id for finding in kb.findings}
         for finding_id in when.findings:
-            if finding_id not in finding_ids:
+            if finding_id not in finding_ids and self._judged(
+                "findings.toml", "finding", finding_id
+            ):
                 self.error(file, entry, f"unknown finding {finding_id!r}")
         if when.uses_age and kb.age_question is None:
             self.error(file, entry, "uses the age, but no question is of kind 'age'")
@@ -451,6 +484,8 @@ class _Reader:
                 self.error(file, rule.id, f"can never fire: it needs {clash} to be both yes and no")
 
     def _check_coverage(self, kb: KnowledgeBase) -> None:
+        if self.unreadable:
+            return  # with a file missing, "nothing uses this" would mostly be noise
         pointed_to = {e.cause for e in kb.evidence if e.weight > 0}
         for cause in kb.causes:
             if cause.id not in pointed_to:

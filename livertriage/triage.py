@@ -35,7 +35,12 @@ from livertriage.assessment import (
 )
 from livertriage.engine import RECOMMENDATION_RULE, CompiledRules, Firing
 from livertriage.errors import KnowledgeBaseError, Problem
-from livertriage.knowledge import KnowledgeBase, default_rules_dir, read_knowledge_base
+from livertriage.knowledge import (
+    KnowledgeBase,
+    default_rules_dir,
+    inspect_rules,
+    read_knowledge_base,
+)
 from livertriage.models import (
     AdviceRule,
     AskRule,
@@ -51,7 +56,14 @@ from livertriage.models import (
 )
 from livertriage.safety import FLOOR_TRIGGERS
 
-__all__ = ["Evaluation", "assess", "compiled_rules", "evaluate", "load_knowledge_base"]
+__all__ = [
+    "Evaluation",
+    "assess",
+    "check_knowledge_base",
+    "compiled_rules",
+    "evaluate",
+    "load_knowledge_base",
+]
 
 _compiled: weakref.WeakKeyDictionary[KnowledgeBase, CompiledRules] = weakref.WeakKeyDictionary()
 _default: KnowledgeBase | None = None
@@ -80,6 +92,16 @@ def _load(directory: Path) -> KnowledgeBase:
     if broken:
         raise KnowledgeBaseError(broken)
     return knowledge_base
+
+
+def check_knowledge_base(path: str | Path | None = None) -> tuple[Problem, ...]:
+    """Every problem in a rules directory (the shipped one when ``path`` is None): errors, which
+    stop it from loading, and warnings. The urgency floor is checked when nothing else is wrong.
+    """
+    knowledge_base, problems = inspect_rules(Path(path) if path else default_rules_dir())
+    if knowledge_base is not None and not any(p.severity == "error" for p in problems):
+        problems += tuple(_floor_problems(knowledge_base))
+    return problems
 
 
 def compiled_rules(knowledge_base: KnowledgeBase) -> CompiledRules:
