@@ -7,10 +7,12 @@ saved). Data goes to stdout; prompts and messages go to stderr; never a tracebac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -19,13 +21,13 @@ import click
 from livertriage import __version__
 from livertriage.answers import answers_json_schema, parse_answers_json
 from livertriage.assessment import Assessment
-from livertriage.errors import AnswersError, LiverTriageError, SessionError
+from livertriage.errors import AnswersError, KnowledgeBaseError, LiverTriageError, SessionError
 from livertriage.interview import Interview, Why, choices, interpret
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import Question
 from livertriage.report import FORMATS, Format, Role, Style, plain, render
 from livertriage.session import default_session_path, load_session, save_session
-from livertriage.triage import assess, load_knowledge_base
+from livertriage.triage import assess, check_knowledge_base, load_knowledge_base
 
 __all__ = ["cli", "main"]
 
@@ -78,6 +80,13 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KnowledgeBaseError as error:
+            hint = (
+                ' (run "livertriage rules check" to see them all)'
+                if len(error.problems) > 1
+                else ""
+            )
+            raise _BadInput(f"{error}{hint}") from None
         except LiverTriageError as error:
             raise (_BadInput if error.exit_code == 2 else _Failure)(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -140,8 +149,15 @@ colour_option = click.option(
 
 @click.group(cls=_Group, invoke_without_command=True, epilog=EPILOG)
 @click.version_option(__version__, prog_name="livertriage")
+@click.option(
+    "--rules-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LIVERTRIAGE_RULES_DIR",
+    help="Use this knowledge base instead of the shipped one (also LIVERTRIAGE_RULES_DIR). "
+    "It is checked before any use.",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, rules_dir: Path | None) -> None:
     """Triage help for calcification spots on the liver.
 
     Asks about symptoms and history, lists possible causes for a physician to consider, says how
@@ -150,15 +166,39 @@ def cli(ctx: click.Context) -> None:
 
     Without a command, it starts the questionnaire (the same as "livertriage ask").
     """
+    ctx.obj = rules_dir
     if ctx.invoked_subcommand is None:
         ctx.invoke(ask_command)
+
+
+def _knowledge_base() -> KnowledgeBase:
+    """The knowledge base every command uses: --rules-dir (checked), else the shipped one."""
+    rules_dir: Path | None = click.get_current_context().find_root().obj
+    return load_knowledge_base(rules_dir)
 
 
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
 class _Stopped(Exception):
-    """The person quit, pressed Ctrl-C, or the input ended."""
+    """The person quit, pressed Ctrl-C, or the input ended, or the terminal went away."""
+
+
+@contextlib.contextmanager
+def _stop_on_hangup() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a polite kill (SIGTERM) stops the interview like quit, so
+    the answers are saved instead of lost."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped
+
+    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
+    previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 class _Conversation:
@@ -171,7 +211,9 @@ class _Conversation:
         self.interactive = interactive
 
     def say(self, text: str = "", **style: Any) -> None:
-        click.echo(click.style(text, **style) if style else text, err=True, color=self.colour)
+        # After a hang-up the terminal is gone and nothing can be shown any more.
+        with contextlib.suppress(OSError):
+            click.echo(click.style(text, **style) if style else text, err=True, color=self.colour)
 
     def run(self) -> None:
         while (question := self.interview.current) is not None:
@@ -268,19 +310,23 @@ def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeB
     """Keep what was said, tell the person where it is, and still send them to a physician."""
     interview = conversation.interview
     answers = interview.answers
-    conversation.say()
-    if not answers:
-        conversation.say("Stopped. No answers were given, so nothing was saved.")
-    else:
-        path = session_file or default_session_path()
+    # Save before saying anything: after a hang-up, writing to the terminal fails.
+    path = session_file or default_session_path()
+    failure: SessionError | None = None
+    if answers:
         try:
             save_session(path, answers, kb)
         except SessionError as error:
-            conversation.say(f"Stopped, and {error}. Here are your answers, so nothing is lost:")
-            conversation.say(json.dumps(answers, ensure_ascii=False))
-        else:
-            conversation.say(f"Stopped. Your answers so far are saved in {path}")
-            conversation.say(f"Carry on later with: livertriage ask --resume {path}")
+            failure = error
+    conversation.say()
+    if not answers:
+        conversation.say("Stopped. No answers were given, so nothing was saved.")
+    elif failure is not None:
+        conversation.say(f"Stopped, and {failure}. Here are your answers, so nothing is lost:")
+        conversation.say(json.dumps(answers, ensure_ascii=False))
+    else:
+        conversation.say(f"Stopped. Your answers so far are saved in {path}")
+        conversation.say(f"Carry on later with: livertriage ask --resume {path}")
     assessment = interview.assessment()
     unasked = [kb.catalogue[q].label for q in assessment.urgency.unanswered_red_flags]
     if unasked:
@@ -344,7 +390,7 @@ def ask_command(
     if no_input and not (answers_path or resume_path):
         raise click.UsageError("--no-input needs the answers: give --answers FILE or --resume FILE")
     save_format = _save_format(save_path) if save_path else None
-    kb = load_knowledge_base()
+    kb = _knowledge_base()
     use_colour = _use_colour(colour)
 
     given: dict[str, object] = {}
@@ -369,7 +415,8 @@ def ask_command(
     conversation = _Conversation(interview, use_colour, interactive=sys.stdin.isatty())
     if not no_input:
         try:
-            conversation.run()
+            with _stop_on_hangup():
+                conversation.run()
         except (_Stopped, KeyboardInterrupt):  # Ctrl-C between prompts too: keep the answers
             _stop(conversation, session_file or resume_path, kb)
 
@@ -408,7 +455,7 @@ def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: For
 @colour_option
 def assess_command(answers_path: str, fmt: Format, colour: bool | None) -> None:
     """Assess a saved set of answers and print the report."""
-    knowledge_base = load_knowledge_base()
+    knowledge_base = _knowledge_base()
     answers = parse_answers_json(_read_answers(answers_path), knowledge_base.catalogue)
     assessment = assess(answers, knowledge_base=knowledge_base)
     use_colour = _use_colour(colour)
@@ -423,7 +470,7 @@ def assess_command(answers_path: str, fmt: Format, colour: bool | None) -> None:
 )
 def questions(fmt: str) -> None:
     """List the question catalogue: every answer id and what it asks."""
-    knowledge_base = load_knowledge_base()
+    knowledge_base = _knowledge_base()
     if fmt == "json":
         listing = [q.model_dump(mode="json", exclude_none=True) for q in knowledge_base.questions]
         click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
@@ -439,11 +486,43 @@ def questions(fmt: str) -> None:
 def schema(which: str | None) -> None:
     """Print the JSON Schema of the answers, of the assessment, or (by default) of both."""
     schemas: dict[str, object] = {
-        "answers": answers_json_schema(load_knowledge_base().catalogue),
+        "answers": answers_json_schema(_knowledge_base().catalogue),
         "assessment": Assessment.model_json_schema(mode="serialization"),
     }
     chosen = schemas[which] if which else schemas
     click.echo(json.dumps(chosen, indent=2, ensure_ascii=False))
+
+
+@cli.group(epilog=EPILOG)
+def rules() -> None:
+    """Work with the knowledge base (the rules directory)."""
+
+
+@rules.command("check", epilog=EPILOG)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def rules_check(directory: Path | None, strict: bool) -> None:
+    """Check a rules directory and report every problem, each with its file and rule id.
+
+    DIRECTORY defaults to --rules-dir, or else the shipped knowledge base. Exit status 0 when it
+    can be used, 2 when it has errors (or, with --strict, warnings).
+    """
+    target = directory or click.get_current_context().find_root().obj
+    problems = check_knowledge_base(target)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for problem in (*errors, *warnings):
+        click.echo(f"{problem.severity}: {problem}")
+    where = str(target) if target else "the shipped knowledge base"
+    if not problems:
+        click.echo(f"{where}: no problems")
+        return
+    click.echo(
+        f"{where}: {len(errors)} error{'s' * (len(errors) != 1)}, "
+        f"{len(warnings)} warning{'s' * (len(warnings) != 1)}"
+    )
+    if errors or (strict and warnings):
+        raise click.exceptions.Exit(2)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
