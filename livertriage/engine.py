@@ -7,13 +7,15 @@ then reused through ``reset()``, one per thread.
 
 Facts flow in layers, each derived by rules::
 
-    Answer(question, value) --> Finding(id) --> Finding(id) ...
-                 \\--------------------\\-----> evidence, urgency, advice, ask   (conclusions)
-    (lowest salience)                    ----> the physician recommendation, always
+    Answers(fever="yes", ...) --> Finding(id) --> Finding(id) ...
+                  \\---------------------\\-----> evidence, urgency, advice, ask   (conclusions)
+    (lowest salience)                      ----> the physician recommendation, always
 
-Only answers and findings are declared as facts, because only they are matched by rules; the other
-conclusions are recorded as :class:`Firing` records, each naming its rule and the facts it came
-from. That record is the explanation (MYCIN's HOW): nothing is scraped from logs.
+The answers are one fact with a slot per question (a CLIPS template), so a rule's answer tests are
+field tests on one fact rather than joins across dozens of facts. Only answers and findings are
+declared as facts, because only they are matched by rules; the other conclusions are recorded as
+:class:`Firing` records, each naming its rule and the facts it matched. That record is the
+explanation (MYCIN's HOW): nothing is scraped from logs.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ from typing import Any
 
 from livertriage import _compat  # noqa: F401  (must run before experta is imported)
 
-from experta import AS, P, Fact, InitialFact, KnowledgeEngine  # isort: skip
+from experta import AS, TEST, P, Fact, InitialFact, KnowledgeEngine, watchers  # isort: skip
 from experta import Rule as ExpertaRule  # isort: skip
+from experta.matchers.rete import ReteMatcher  # isort: skip
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode  # isort: skip
+from experta.matchers.rete.token import Token  # isort: skip
+from experta.strategies import DepthStrategy  # isort: skip
 
 from livertriage.models import Condition, FindingRule, Rule
 
@@ -37,8 +43,9 @@ RECOMMENDATION_RULE = "recommend.see_physician"
 _LAST = -1000  # salience of the recommendation: lower than every other rule
 
 
-class Answer(Fact):
-    """question: a question id; value: "yes", "no", "unknown", or an age in years."""
+class Answers(Fact):
+    """The person's answers: one slot per question answered (question id -> "yes", "no",
+    "unknown", or the age in years). A question not asked has no slot, and matches nothing."""
 
 
 class Finding(Fact):
@@ -56,35 +63,162 @@ class Firing:
     because: tuple[str, ...]
 
 
-def _describe(fact: Any) -> str:
-    if isinstance(fact, Finding):
-        return f"finding:{fact['id']}"
-    return f"{fact['question']}={fact['value']}"
+class _Token(Token):
+    """experta's Token without its argument assertions: the matcher only builds valid tokens, and
+    checking every copy at every node cost a quarter of the matching time."""
+
+    def __new__(cls, tag: Any, data: Any, context: Any = None) -> _Token:
+        facts = {data} if isinstance(data, Fact) else set(data)
+        return tuple.__new__(cls, (tag, facts, {} if context is None else context))
+
+    def copy(self) -> _Token:
+        return tuple.__new__(type(self), (self.tag, self.data.copy(), self.context.copy()))
+
+
+class _ChangedNodesMatcher(ReteMatcher):
+    """experta's Rete matcher, doing less of the work that does not change the result.
+
+    The network, its nodes, tokens and activations are experta's own; three things differ:
+
+    - ReteMatcher.changes() collects new activations by visiting every rule's conflict-set
+      node, and the engine calls it before each firing: with a hundred rules that scan was
+      three quarters of the cost. Here each conflict-set node marks itself when a token
+      reaches it, and only marked nodes are visited.
+    - An alpha node copies the token it receives before testing its one fact, and most tests
+      fail. Alpha tests are pure functions of the fact, so the fact is tested first. A test
+      that binds a variable then goes through experta's node as before; a plain test that
+      passes hands the token straight to the node's children (every experta node copies a
+      token before changing it, so skipping the copy changes nothing).
+    - Tokens are :class:`_Token`, and reset visits each node once, not once per path to it.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self._changed: dict[Any, None] = {}
+        super().__init__(engine)
+        self._nodes = self._every_node()
+        for node in self._nodes:
+            if isinstance(node, ConflictSetNode):
+                node._activate = self._marking(node, node._activate)
+            node.children[:] = [self._testing_first(child) for child in node.children]
+        # Nodes without memory have nothing to reset.
+        self._with_memory = [node for node in self._nodes if hasattr(node, "memory")]
+
+    @staticmethod
+    def _testing_first(child: Any) -> Any:
+        if not isinstance(child.node, FeatureTesterNode):
+            return child
+        test, activate, grandchildren = child.node.matcher, child.callback, child.node.children
+
+        def tested(token: Any) -> None:
+            for fact in token.data:  # an alpha token holds exactly one fact
+                result = test(fact)
+                if result is True:
+                    for grandchild in grandchildren:
+                        grandchild.callback(token)
+                elif result:  # a binding: experta's node adds it to the token
+                    activate(token)
+
+        return child._replace(callback=tested)
+
+    def _marking(self, node: Any, activate: Callable[[Any], None]) -> Callable[[Any], None]:
+        changed = self._changed
+
+        def marked(token: Any) -> None:
+            changed[node] = None
+            activate(token)
+
+        return marked
+
+    def _every_node(self) -> list[Any]:
+        seen: dict[int, Any] = {}
+        pending = [self.root_node]
+        while pending:
+            node = pending.pop()
+            if id(node) not in seen:
+                seen[id(node)] = node
+                pending.extend(child.node for child in node.children)
+        return list(seen.values())
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            token = _Token.valid(fact)
+            for child in self.root_node.children:
+                child.callback(token)
+        added: list[Any] = []
+        removed: list[Any] = []
+        for node in self._changed:
+            node_added, node_removed = node.get_activations()
+            added.extend(node_added)
+            removed.extend(node_removed)
+        self._changed.clear()
+        return added, removed
+
+    def reset(self) -> None:
+        for node in self._with_memory:
+            node._reset()
+        self._changed.clear()
+
+
+class _RecencyStrategy(DepthStrategy):
+    """experta's depth strategy (salience first, then the most recent facts), with the key
+    computed directly instead of through an LRU cache that hashes every activation."""
+
+    def get_key(self, activation: Any) -> tuple[int, list[int]]:
+        facts = sorted((fact["__factid__"] for fact in activation.facts), reverse=True)
+        return (activation.rule.salience, facts)
 
 
 class _Engine(KnowledgeEngine):
     """The base of every compiled engine: collects firings during a run."""
 
+    __matcher__ = _ChangedNodesMatcher
+    __strategy__ = _RecencyStrategy
+
     def __init__(self) -> None:
         super().__init__()
         self.firings: list[Firing] = []
+        self._deffacts: list[Any] | None = None
+
+    def get_deffacts(self) -> list[Any]:
+        # experta finds them with inspect.getmembers() on every reset(); they never change.
+        if self._deffacts is None:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
+
+    def run(self, steps: float = float("inf")) -> None:
+        """experta's run loop, without formatting the FIRE log line nobody is watching."""
+        self.running = True
+        log_firings = watchers.worth("RULES", "INFO")
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            if log_firings:
+                facts = ", ".join(str(fact) for fact in activation.facts)
+                watchers.RULES.info("FIRE %s: %s", activation.rule.__name__, facts)
+            context = activation.context
+            activation.rule(self, **{k: v for k, v in context.items() if not k.startswith("__")})
+        self.running = False
 
 
-def _action(rule_id: str, declares_finding: bool) -> Callable[..., None]:
-    def action(engine: _Engine, **matched: Any) -> None:
-        because = tuple(sorted(_describe(fact) for fact in matched.values()))
-        engine.firings.append(Firing(rule_id, because))
-        if declares_finding:
-            engine.declare(Finding(id=rule_id))
+class _Rule(ExpertaRule):
+    """experta's Rule, hashing once. experta hashes a rule (a tuple of all its patterns) for every
+    activation it compares; a compiled rule never changes after it is decorated, so its hash is
+    computed once. Equal rules still hash equal: the hash leaves out only the bound instance,
+    which equality compares as well."""
 
-    # experta's watch("RULES") log then shows the knowledge base's rule ids.
-    action.__name__ = rule_id
-    return action
-
-
-def _in(values: frozenset[str]) -> Callable[[object], bool]:
-    # One predicate for "value in a set": experta expands OR into every combination (DNF).
-    return values.__contains__
+    def __hash__(self) -> int:
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None or self._wrapped is None:
+            cached = hash((tuple(self), self._wrapped, self.salience))
+            if self._wrapped is not None:
+                self.__dict__["_hash"] = cached
+        return cached
 
 
 def _age_between(low: int, high: int) -> Callable[[object], bool]:
@@ -94,55 +228,93 @@ def _age_between(low: int, high: int) -> Callable[[object], bool]:
     return test
 
 
-def _patterns(when: Condition, age_question: str | None) -> list[Any]:
-    patterns: list[Any] = []
+def _any(questions: frozenset[str], value: str) -> Callable[[Any], bool]:
+    # One test over the answers, rather than an OR: experta expands OR into every combination.
+    def test(answers: Any) -> bool:
+        return any(answers.get(question) == value for question in questions)
 
-    def bind(pattern: Any) -> None:
-        patterns.append(getattr(AS, f"f{len(patterns)}") << pattern)
+    return test
 
-    for question in when.yes:
-        bind(Answer(question=question, value="yes"))
-    for question in when.no:
-        bind(Answer(question=question, value="no"))
-    if when.any_yes:
-        bind(Answer(question=P(_in(frozenset(when.any_yes))), value="yes"))
-    if when.any_unknown:
-        bind(Answer(question=P(_in(frozenset(when.any_unknown))), value="unknown"))
-    for finding in when.findings:
-        bind(Finding(id=finding))
-    if when.uses_age and age_question is not None:
-        low = when.age_at_least if when.age_at_least is not None else 0
-        high = when.age_below if when.age_below is not None else 1_000
-        bind(Answer(question=age_question, value=P(_age_between(low, high))))
-    return patterns or [InitialFact()]
+
+class _Compiler:
+    """Turns one rule of the knowledge base into an experta rule."""
+
+    def __init__(self, age_question: str | None) -> None:
+        self.age_question = age_question
+
+    def patterns(self, when: Condition) -> list[Any]:
+        slots: dict[str, Any] = dict.fromkeys(when.yes, "yes") | dict.fromkeys(when.no, "no")
+        if when.uses_age and self.age_question is not None:
+            low = when.age_at_least if when.age_at_least is not None else 0
+            high = when.age_below if when.age_below is not None else 1_000
+            slots[self.age_question] = P(_age_between(low, high))
+        patterns: list[Any] = []
+        if slots or when.any_yes or when.any_unknown:
+            patterns.append(AS.answers << Answers(**slots))
+        if when.any_yes:
+            patterns.append(TEST(_any(frozenset(when.any_yes), "yes")))
+        if when.any_unknown:
+            patterns.append(TEST(_any(frozenset(when.any_unknown), "unknown")))
+        patterns += [Finding(id=finding) for finding in when.findings]
+        return patterns or [InitialFact()]
+
+    def because(self, when: Condition) -> Callable[[Any], tuple[str, ...]]:
+        """What the rule matched, as "question=value" and "finding:<id>"."""
+        fixed = [f"{q}=yes" for q in when.yes] + [f"{q}=no" for q in when.no]
+        fixed += [f"finding:{finding}" for finding in when.findings]
+        age = self.age_question if when.uses_age else None
+        any_yes, any_unknown = tuple(when.any_yes), tuple(when.any_unknown)
+        if age is None and not any_yes and not any_unknown:
+            constant = tuple(sorted(fixed))  # the same every time the rule fires
+            return lambda answers: constant
+
+        def matched(answers: Any) -> tuple[str, ...]:
+            facts = list(fixed)
+            if age is not None:
+                facts.append(f"{age}={answers[age]}")
+            facts += [f"{q}=yes" for q in any_yes if answers.get(q) == "yes"]
+            facts += [f"{q}=unknown" for q in any_unknown if answers.get(q) == "unknown"]
+            return tuple(sorted(facts))
+
+        return matched
+
+    def rule(self, rule: Rule) -> Any:
+        rule_id, declares_finding = rule.id, isinstance(rule, FindingRule)
+        because = self.because(rule.when)
+
+        # **matched: experta then passes the bound names as they are, without filtering them.
+        def action(engine: _Engine, answers: Any = None, **matched: Any) -> None:
+            engine.firings.append(Firing(rule_id, because(answers)))
+            if declares_finding:
+                engine.declare(Finding(id=rule_id))
+
+        # experta's watch("RULES") log then shows the knowledge base's rule ids.
+        action.__name__ = rule_id
+        return _Rule(*self.patterns(rule.when))(action)
+
+
+def _recommend(engine: _Engine, **matched: Any) -> None:
+    engine.firings.append(Firing(RECOMMENDATION_RULE, ()))
+
+
+_recommend.__name__ = RECOMMENDATION_RULE
 
 
 class CompiledRules:
     """A knowledge base's rules compiled into an experta engine class, ready to run."""
 
     def __init__(self, rules: Sequence[Rule], age_question: str | None) -> None:
+        compiler = _Compiler(age_question)
         namespace: dict[str, Any] = {"__module__": __name__}
         for index, rule in enumerate(rules):
-            action = _action(rule.id, isinstance(rule, FindingRule))
-            namespace[f"rule_{index}"] = ExpertaRule(*_patterns(rule.when, age_question))(action)
-        namespace["rule_recommendation"] = ExpertaRule(InitialFact(), salience=_LAST)(
-            _action(RECOMMENDATION_RULE, declares_finding=False)
-        )
+            namespace[f"rule_{index}"] = compiler.rule(rule)
+        namespace["rule_recommendation"] = _Rule(InitialFact(), salience=_LAST)(_recommend)
         self._engine_class: type[_Engine] = type("CompiledEngine", (_Engine,), namespace)
-        # Only answers some rule can match are declared: fewer facts, less matching.
-        self._matchable = self._matchable_answers(rules)
-        self._age_question = age_question
+        # Only the questions some rule reads become slots: less to match.
+        self._read = frozenset(
+            question for rule in rules for question in rule.when.yes_no_questions()
+        ) | ({age_question} if age_question else set())
         self._local = threading.local()
-
-    @staticmethod
-    def _matchable_answers(rules: Sequence[Rule]) -> frozenset[tuple[str, str]]:
-        pairs: set[tuple[str, str]] = set()
-        for rule in rules:
-            when = rule.when
-            pairs.update((q, "yes") for q in (*when.yes, *when.any_yes))
-            pairs.update((q, "no") for q in when.no)
-            pairs.update((q, "unknown") for q in when.any_unknown)
-        return frozenset(pairs)
 
     def _engine(self) -> _Engine:
         engine: _Engine | None = getattr(self._local, "engine", None)
@@ -153,16 +325,9 @@ class CompiledRules:
 
     def run(self, answers: Mapping[str, str | int]) -> tuple[Firing, ...]:
         """Run forward chaining over normalised answers; return every firing, in firing order."""
-        facts = [
-            Answer(question=question, value=value)
-            for question, value in answers.items()
-            if (question, value) in self._matchable
-            or (question == self._age_question and isinstance(value, int))
-        ]
         engine = self._engine()
         engine.firings = []
         engine.reset()
-        if facts:
-            engine.declare(*facts)
+        engine.declare(Answers(**{q: v for q, v in answers.items() if q in self._read}))
         engine.run()
         return tuple(engine.firings)

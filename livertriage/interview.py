@@ -128,7 +128,7 @@ class Interview:
         checked = parse_answers(given, knowledge_base.catalogue).root
         # Keep the order the answers were given in, for "back".
         self._answers: dict[str, AnswerValue] = {qid: checked[qid] for qid in given}
-        self._evaluation = evaluate(self._answers, knowledge_base)
+        self._evaluation = evaluate(self._answers, knowledge_base, interview=True)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -178,7 +178,7 @@ class Interview:
         checked = parse_answers({question_id: value}, self.knowledge_base.catalogue).root
         self._answers.pop(question_id, None)
         self._answers[question_id] = checked[question_id]
-        self._evaluation = evaluate(self._answers, self.knowledge_base)
+        self._evaluation = evaluate(self._answers, self.knowledge_base, interview=True)
 
     def back(self) -> str | None:
         """Undo the last answer; return its question id, or None if nothing was answered."""
@@ -186,7 +186,7 @@ class Interview:
             return None
         question_id = next(reversed(self._answers))
         del self._answers[question_id]
-        self._evaluation = evaluate(self._answers, self.knowledge_base)
+        self._evaluation = evaluate(self._answers, self.knowledge_base, interview=True)
         return question_id
 
     # --- explanation -----------------------------------------------------------------------
@@ -209,7 +209,7 @@ class Interview:
         )
 
     def _effect(self, question_id: str, value: AnswerValue, now: Assessment) -> Effect:
-        after = evaluate({**self._answers, question_id: value}, self.knowledge_base)
+        after = evaluate({**self._answers, question_id: value}, self.knowledge_base, interview=True)
         then = after.assessment()
         before = {c.id: c.score for c in now.candidates}
         changes = [

@@ -116,17 +116,14 @@ class KnowledgeBase:
         return tuple(question.ask_rule for question in self.questions)
 
     @cached_property
+    def assessment_rules(self) -> tuple[Rule, ...]:
+        """The rules an assessment needs: findings, evidence, urgency, advice, doctor questions."""
+        return (*self.findings, *self.evidence, *self.urgency, *self.advice, *self.doctor_questions)
+
+    @cached_property
     def rules(self) -> tuple[Rule, ...]:
-        """Every rule the engine runs, findings first."""
-        return (
-            *self.findings,
-            *self.evidence,
-            *self.urgency,
-            *self.advice,
-            *self.doctor_questions,
-            *self.ask_rules,
-            *self.stops,
-        )
+        """Every rule: the assessment's, then the interview's ask and stop rules."""
+        return (*self.assessment_rules, *self.ask_rules, *self.stops)
 
     @cached_property
     def rules_by_id(self) -> dict[str, Rule]:

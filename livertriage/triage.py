@@ -19,19 +19,12 @@ from typing import Any
 
 from livertriage.answers import Answers, AnswerValue, parse_answers
 from livertriage.assessment import (
-    AdviceItem,
     Assessment,
-    Candidate,
-    DoctorQuestion,
     DoctorStep,
-    EvidenceItem,
     KnowledgeBaseInfo,
     Note,
     TraceKind,
-    TraceStep,
     TreatmentOption,
-    Urgency,
-    UrgencyReason,
 )
 from livertriage.engine import RECOMMENDATION_RULE, CompiledRules, Firing
 from livertriage.errors import KnowledgeBaseError, Problem
@@ -44,7 +37,6 @@ from livertriage.knowledge import (
 from livertriage.models import (
     AdviceRule,
     AskRule,
-    Cause,
     DoctorQuestionRule,
     EvidenceRule,
     FindingRule,
@@ -65,7 +57,9 @@ __all__ = [
     "load_knowledge_base",
 ]
 
-_compiled: weakref.WeakKeyDictionary[KnowledgeBase, CompiledRules] = weakref.WeakKeyDictionary()
+_compiled: weakref.WeakKeyDictionary[KnowledgeBase, dict[bool, CompiledRules]] = (
+    weakref.WeakKeyDictionary()
+)
 _default: KnowledgeBase | None = None
 _default_lock = threading.Lock()
 _compile_lock = threading.Lock()
@@ -104,14 +98,15 @@ def check_knowledge_base(path: str | Path | None = None) -> tuple[Problem, ...]:
     return problems
 
 
-def compiled_rules(knowledge_base: KnowledgeBase) -> CompiledRules:
-    """The knowledge base compiled into an engine: once per knowledge base."""
+def compiled_rules(knowledge_base: KnowledgeBase, *, interview: bool = False) -> CompiledRules:
+    """The knowledge base compiled into an engine, once per knowledge base. The interview's engine
+    adds the ask and stop rules, which an assessment does not need."""
     with _compile_lock:
-        compiled = _compiled.get(knowledge_base)
-        if compiled is None:
-            compiled = CompiledRules(knowledge_base.rules, knowledge_base.age_question)
-            _compiled[knowledge_base] = compiled
-        return compiled
+        engines = _compiled.setdefault(knowledge_base, {})
+        if interview not in engines:
+            rules = knowledge_base.rules if interview else knowledge_base.assessment_rules
+            engines[interview] = CompiledRules(rules, knowledge_base.age_question)
+        return engines[interview]
 
 
 def _floor_problems(knowledge_base: KnowledgeBase) -> Iterable[Problem]:
@@ -144,6 +139,8 @@ class Evaluation:
     knowledge_base: KnowledgeBase
     answers: Answers
     firings: tuple[Firing, ...]
+    #: Whether the interview's ask and stop rules ran (see :func:`evaluate`).
+    interview: bool = False
 
     @property
     def fired(self) -> frozenset[str]:
@@ -153,7 +150,12 @@ class Evaluation:
     @property
     def relevant_questions(self) -> tuple[str, ...]:
         """Questions the rules make relevant now, in interview order."""
+        self._needs_interview_rules()
         return tuple(q.question for q in self.knowledge_base.ask_rules if q.id in self.fired)
+
+    def _needs_interview_rules(self) -> None:
+        if not self.interview:
+            raise ValueError("this evaluation ran without the interview's rules")
 
     @property
     def urgency_level(self) -> UrgencyLevel:
@@ -162,6 +164,7 @@ class Evaluation:
     @property
     def stops(self) -> tuple[StopRule, ...]:
         """The stop rules that hold: each ends the interview early."""
+        self._needs_interview_rules()
         return tuple(rule for rule in self.knowledge_base.stops if rule.id in self.fired)
 
     def because(self, rule_id: str) -> frozenset[str]:
@@ -176,13 +179,17 @@ class Evaluation:
 
 
 def evaluate(
-    answers: Mapping[str, object] | Answers, knowledge_base: KnowledgeBase | None = None
+    answers: Mapping[str, object] | Answers,
+    knowledge_base: KnowledgeBase | None = None,
+    *,
+    interview: bool = False,
 ) -> Evaluation:
-    """Check the answers and run the rules over them."""
+    """Check the answers and run the rules over them; with ``interview``, the ask and stop rules
+    too (which questions are relevant now, and whether the interview should end)."""
     knowledge_base = knowledge_base or load_knowledge_base()
     checked = parse_answers(answers, knowledge_base.catalogue)
-    firings = compiled_rules(knowledge_base).run(checked.root)
-    return Evaluation(knowledge_base, checked, firings)
+    firings = compiled_rules(knowledge_base, interview=interview).run(checked.root)
+    return Evaluation(knowledge_base, checked, firings, interview)
 
 
 def assess(
@@ -196,11 +203,91 @@ def assess(
     return evaluate(answers, knowledge_base).assessment()
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """What every assessment from one knowledge base shares, worked out once: each rule's kind,
+    order and fixed explanation, each cause's fixed parts, and the catalogue order."""
+
+    kinds: dict[str, TraceKind | None]
+    order: dict[str, int]
+    explanations: dict[str, dict[str, Any]]
+    evidence_by_cause: dict[str, tuple[EvidenceRule, ...]]
+    causes: dict[str, dict[str, Any]]
+    report_notes: tuple[Note, ...]
+    info: KnowledgeBaseInfo
+    red_flags: tuple[str, ...]
+    position: dict[str, int]
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> _Tables:
+        kinds: dict[str, TraceKind | None] = {RECOMMENDATION_RULE: "recommendation"}
+        kinds |= {rule.id: _kind(rule) for rule in kb.rules}
+        order = {rule.id: index for index, rule in enumerate(kb.rules)}
+        order[RECOMMENDATION_RULE] = len(order)
+        explanations = {
+            rule.id: {
+                "rule": rule.id,
+                "rationale": rule.rationale,
+                "source": list(rule.source),
+                "beyond_seed": rule.beyond_seed,
+            }
+            for rule in kb.rules
+        }
+        causes = {
+            cause.id: {
+                "id": cause.id,
+                "name": cause.name,
+                "framing": cause.framing,
+                "beyond_seed": cause.beyond_seed,
+                "seed_section": cause.seed_section,
+                "prior": cause.prior,
+                "summary": cause.summary,
+                # Built once; pydantic takes model instances as they are.
+                "notes": tuple(Note(text=n.text, source=list(n.source)) for n in cause.note),
+                "doctor_may": tuple(
+                    DoctorStep(text=s.text, source=list(s.source)) for s in cause.doctor_may
+                ),
+                "treatment_options": tuple(
+                    TreatmentOption(name=t.name, note=t.note, source=list(t.source))
+                    for t in cause.treatment
+                ),
+            }
+            for cause in kb.causes
+        }
+        return cls(
+            kinds=kinds,
+            order=order,
+            explanations=explanations,
+            evidence_by_cause={
+                c.id: tuple(r for r in kb.evidence if r.cause == c.id) for c in kb.causes
+            },
+            causes=causes,
+            report_notes=tuple(
+                Note(id=n.id, text=n.text, source=list(n.source)) for n in kb.report.note
+            ),
+            info=KnowledgeBaseInfo(version=kb.version, fingerprint=kb.fingerprint),
+            red_flags=tuple(q.id for q in kb.questions if q.stage == "red_flag"),
+            position={question.id: index for index, question in enumerate(kb.questions)},
+        )
+
+
+_tables: weakref.WeakKeyDictionary[KnowledgeBase, _Tables] = weakref.WeakKeyDictionary()
+
+
+def _tables_of(knowledge_base: KnowledgeBase) -> _Tables:
+    tables = _tables.get(knowledge_base)
+    if tables is None:
+        tables = _tables[knowledge_base] = _Tables.of(knowledge_base)
+    return tables
+
+
 class _Assembler:
-    """Builds the assessment from one evaluation."""
+    """Builds the assessment from one evaluation: plain data first, then one validation of the
+    whole tree by pydantic (faster than building each nested model on its own)."""
 
     def __init__(self, evaluation: Evaluation) -> None:
         self.kb = evaluation.knowledge_base
+        self.tables = _tables_of(self.kb)
         self.answers = evaluation.answers.root
         self.firings = evaluation.firings
         self.because: dict[str, set[str]] = defaultdict(set)
@@ -229,122 +316,96 @@ class _Assembler:
                 questions.add(fact.partition("=")[0])
         return questions
 
-    def explained(self, rule: Rule) -> dict[str, Any]:
-        """The fields every explained item shares: rule, answers, findings, rationale, source."""
-        behind = self.questions_behind(rule.id)
+    def explained(self, rule: Rule, **more: Any) -> dict[str, Any]:
+        """An explained item: rule, answers, findings, rationale and source, and ``more``."""
+        behind = sorted(self.questions_behind(rule.id), key=self.tables.position.__getitem__)
+        facts = self.because[rule.id]
         return {
-            "rule": rule.id,
-            "answers": {q: v for q, v in self.answers.items() if q in behind},
-            "findings": sorted(
-                fact.removeprefix("finding:")
-                for fact in self.because[rule.id]
-                if fact.startswith("finding:")
-            ),
-            "rationale": rule.rationale,
-            "source": list(rule.source),
-            "beyond_seed": rule.beyond_seed,
+            **self.tables.explanations[rule.id],
+            "answers": {question: self.answers[question] for question in behind},
+            "findings": sorted(f[len("finding:") :] for f in facts if f.startswith("finding:")),
+            **more,
         }
 
     # --- the parts -------------------------------------------------------------------------------
 
-    def candidate(self, cause: Cause) -> Candidate:
-        items = [
-            EvidenceItem(weight=rule.weight, **self.explained(rule))
-            for rule in self.kb.evidence
-            if rule.cause == cause.id and self.fired(rule)
-        ]
-        return Candidate(
-            id=cause.id,
-            name=cause.name,
-            framing=cause.framing,
-            beyond_seed=cause.beyond_seed,
-            seed_section=cause.seed_section,
-            rank=0,
-            score=cause.prior + sum(item.weight for item in items),
-            prior=cause.prior,
-            summary=cause.summary,
-            evidence_for=sorted(
-                (item for item in items if item.weight > 0), key=lambda item: -item.weight
-            ),
-            evidence_against=sorted(
-                (item for item in items if item.weight < 0), key=lambda item: item.weight
-            ),
-            notes=[Note(text=note.text, source=list(note.source)) for note in cause.note],
-            doctor_may=[DoctorStep(text=s.text, source=list(s.source)) for s in cause.doctor_may],
-            treatment_options=[
-                TreatmentOption(name=t.name, note=t.note, source=list(t.source))
-                for t in cause.treatment
-            ],
-        )
-
-    def candidates(self) -> list[Candidate]:
-        unranked = [self.candidate(cause) for cause in self.kb.causes]
+    def candidates(self) -> list[dict[str, Any]]:
+        scored = []
+        for cause in self.kb.causes:
+            items = [
+                self.explained(rule, weight=rule.weight)
+                for rule in self.tables.evidence_by_cause[cause.id]
+                if self.fired(rule)
+            ]
+            score = cause.prior + sum(item["weight"] for item in items)
+            scored.append((score, cause, items))
         # Ties keep the order of causes.toml: sorted() is stable.
-        ranked = sorted(unranked, key=lambda candidate: -candidate.score)
-        return [c.model_copy(update={"rank": n}) for n, c in enumerate(ranked, start=1)]
+        scored.sort(key=lambda entry: -entry[0])
+        return [
+            {
+                **self.tables.causes[cause.id],
+                "rank": rank,
+                "score": score,
+                "evidence_for": sorted(
+                    (item for item in items if item["weight"] > 0),
+                    key=lambda item: -item["weight"],
+                ),
+                "evidence_against": sorted(
+                    (item for item in items if item["weight"] < 0),
+                    key=lambda item: item["weight"],
+                ),
+            }
+            for rank, (score, cause, items) in enumerate(scored, start=1)
+        ]
 
-    def urgency(self) -> Urgency:
+    def urgency(self, level: UrgencyLevel) -> dict[str, Any]:
         rules = [rule for rule in self.kb.urgency if self.fired(rule)]
-        level = _urgency_level(self.kb, self.firings)
         wording = self.kb.urgency_levels[level]
-        reasons = [
-            UrgencyReason(level=rule.level, **self.explained(rule))
-            for rule in sorted(rules, key=lambda rule: -urgency_rank(rule.level))
-        ]
-        unanswered = [
-            q.id
-            for q in self.kb.questions
-            if q.stage == "red_flag" and self.answers.get(q.id, "unknown") == "unknown"
-        ]
-        return Urgency(
-            level=level,
-            label=wording.label,
-            action=wording.action,
-            reasons=reasons,
-            unanswered_red_flags=unanswered,
-        )
+        return {
+            "level": level,
+            "label": wording.label,
+            "action": wording.action,
+            "reasons": [
+                self.explained(rule, level=rule.level)
+                for rule in sorted(rules, key=lambda rule: -urgency_rank(rule.level))
+            ],
+            "unanswered_red_flags": [
+                q for q in self.tables.red_flags if self.answers.get(q, "unknown") == "unknown"
+            ],
+        }
 
-    def trace(self) -> list[TraceStep]:
-        kinds: dict[str, TraceKind | None] = {RECOMMENDATION_RULE: "recommendation"}
-        order = {RECOMMENDATION_RULE: len(self.kb.rules)}
-        for index, rule in enumerate(self.kb.rules):
-            kinds[rule.id] = _kind(rule)
-            order[rule.id] = index
-        steps = []
-        for rule_id in sorted(self.because, key=order.__getitem__):
-            kind = kinds[rule_id]
-            if kind is not None:  # ask and stop rules steer the interview; they conclude nothing
-                steps.append(
-                    TraceStep(rule=rule_id, kind=kind, because=sorted(self.because[rule_id]))
-                )
-        return steps
+    def trace(self) -> list[dict[str, Any]]:
+        kinds, order = self.tables.kinds, self.tables.order
+        return [
+            {"rule": rule_id, "kind": kinds[rule_id], "because": sorted(self.because[rule_id])}
+            for rule_id in sorted(self.because, key=order.__getitem__)
+            # ask and stop rules steer the interview; they conclude nothing
+            if kinds[rule_id] is not None
+        ]
 
     def assessment(self) -> Assessment:
-        urgency = self.urgency()
-        return Assessment(
-            answers=dict(self.answers),
-            urgency=urgency,
-            candidates=self.candidates(),
-            advice=[
-                AdviceItem(text=rule.text, **self.explained(rule))
-                for rule in self.kb.advice
-                if self.fired(rule)
-            ],
-            questions_for_doctor=[
-                DoctorQuestion(text=rule.text, **self.explained(rule))
-                for rule in self.kb.doctor_questions
-                if self.fired(rule)
-            ],
-            notes=[
-                Note(id=note.id, text=note.text, source=list(note.source))
-                for note in self.kb.report.note
-            ],
-            trace=self.trace(),
-            knowledge_base=KnowledgeBaseInfo(
-                version=self.kb.version, fingerprint=self.kb.fingerprint
-            ),
-            disclaimer=self.kb.report.disclaimer,
-            recommendation=self.kb.urgency_levels[urgency.level].recommendation,
+        level = _urgency_level(self.kb, self.firings)
+        return Assessment.model_validate(
+            {
+                "answers": dict(self.answers),
+                "urgency": self.urgency(level),
+                "candidates": self.candidates(),
+                "advice": [
+                    self.explained(rule, text=rule.text)
+                    for rule in self.kb.advice
+                    if self.fired(rule)
+                ],
+                "questions_for_doctor": [
+                    self.explained(rule, text=rule.text)
+                    for rule in self.kb.doctor_questions
+                    if self.fired(rule)
+                ],
+                "notes": self.tables.report_notes,
+                "trace": self.trace(),
+                "knowledge_base": self.tables.info,
+                "disclaimer": self.kb.report.disclaimer,
+                "recommendation": self.kb.urgency_levels[level].recommendation,
+            }
         )
 
 

@@ -72,6 +72,20 @@ def test_a_reused_engine_keeps_nothing_from_the_previous_run(knowledge_base: Kno
 
 def test_the_knowledge_base_is_compiled_once(knowledge_base: KnowledgeBase) -> None:
     assert compiled_rules(knowledge_base) is compiled_rules(knowledge_base)
+    interview = compiled_rules(knowledge_base, interview=True)
+    assert interview is compiled_rules(knowledge_base, interview=True)
+    assert interview is not compiled_rules(knowledge_base)
+
+
+def test_only_the_interview_engine_runs_ask_and_stop_rules(knowledge_base: KnowledgeBase) -> None:
+    answers = {"prenatal_finding": "yes"}
+    assessment = fired(compiled_rules(knowledge_base).run(answers))
+    interview = fired(compiled_rules(knowledge_base, interview=True).run(answers))
+    assert not any(rule.startswith(("ask.", "stop.")) for rule in assessment)
+    assert "stop.pregnancy_or_newborn" in interview
+    assert "ask.vomiting_blood" in interview
+    # Everything else is the same.
+    assert {r: b for r, b in interview.items() if not r.startswith(("ask.", "stop."))} == assessment
 
 
 def test_threads_get_their_own_engine_and_the_same_results(knowledge_base: KnowledgeBase) -> None:
