@@ -17,13 +17,12 @@ __all__ = [
     "AdviceItem",
     "Assessment",
     "Candidate",
+    "DerivedFinding",
     "DoctorQuestion",
     "DoctorStep",
     "EvidenceItem",
     "KnowledgeBaseInfo",
     "Note",
-    "TraceKind",
-    "TraceStep",
     "TreatmentOption",
     "Urgency",
     "UrgencyReason",
@@ -132,17 +131,12 @@ class DoctorQuestion(_Explained):
     text: str
 
 
-TraceKind = Literal["finding", "evidence", "urgency", "advice", "doctor_question", "recommendation"]
+class DerivedFinding(_Explained):
+    """A finding the rules derived from answers (or other findings), such as "fever with night
+    sweats or weight loss". Evidence and urgency items name the findings they used."""
 
-
-class TraceStep(_Output):
-    """One rule firing, for the full chain of reasoning (HOW)."""
-
-    rule: str
-    kind: TraceKind
-    because: list[str] = Field(
-        description='The facts the rule matched: "question=value" or "finding:<id>".'
-    )
+    id: str
+    name: str
 
 
 class KnowledgeBaseInfo(_Output):
@@ -161,7 +155,9 @@ class Assessment(_Output):
         description="Questions worth asking the doctor, given these answers."
     )
     notes: list[Note]
-    trace: list[TraceStep]
+    findings: list[DerivedFinding] = Field(
+        description="The findings derived on the way, each explained (the chain behind HOW)."
+    )
     knowledge_base: KnowledgeBaseInfo
     disclaimer: str
     recommendation: str = Field(description="See a physician, and how soon. Always present.")

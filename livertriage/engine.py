@@ -30,7 +30,13 @@ from livertriage import _compat  # noqa: F401  (must run before experta is impor
 from experta import AS, TEST, P, Fact, InitialFact, KnowledgeEngine, watchers  # isort: skip
 from experta import Rule as ExpertaRule  # isort: skip
 from experta.matchers.rete import ReteMatcher  # isort: skip
-from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode  # isort: skip
+from experta.fieldconstraint import L  # isort: skip
+from experta.matchers.rete.check import FeatureCheck, TypeCheck  # isort: skip
+from experta.matchers.rete.nodes import (  # isort: skip
+    ConflictSetNode,
+    FeatureTesterNode,
+    WhereNode,
+)
 from experta.matchers.rete.token import Token  # isort: skip
 from experta.strategies import DepthStrategy  # isort: skip
 
@@ -75,6 +81,40 @@ class _Token(Token):
         return tuple.__new__(type(self), (self.tag, self.data.copy(), self.context.copy()))
 
 
+_ABSENT = object()
+
+
+def _direct(check: Any) -> Callable[[Any], Any] | None:
+    """The simplest alpha checks as plain comparisons (the same answers as experta's check
+    objects, without their logging and key parsing): a fact's type, and a slot equal to a
+    literal that binds nothing. Any other check returns None and keeps experta's object."""
+    if isinstance(check, TypeCheck):
+        fact_type = check.fact_type
+        return lambda fact: type(fact) == fact_type  # noqa: E721  (experta compares with ==)
+    if (
+        isinstance(check, FeatureCheck)
+        and isinstance(check.what, str)
+        and "__" not in check.what
+        and type(check.how) is L
+        and check.how.__bind__ is None
+    ):
+        key, value, get = check.what, check.how.value, dict.get
+        return lambda fact: get(fact, key, _ABSENT) == value
+    return None
+
+
+def _binds_freely(bindings: Mapping[Any, Any], context: Mapping[Any, Any]) -> bool:
+    """Whether plain bindings (name -> value) agree with a token's context, as experta's
+    FeatureTesterNode checks them: no earlier binding of a name to another value, nor a
+    negated binding of it to the same value."""
+    for name, value in bindings.items():
+        if not isinstance(name, str) or context.get(name, value) != value:
+            return False
+        if context.get((False, name), _ABSENT) == value:
+            return False
+    return True
+
+
 class _ChangedNodesMatcher(ReteMatcher):
     """experta's Rete matcher, doing less of the work that does not change the result.
 
@@ -89,25 +129,43 @@ class _ChangedNodesMatcher(ReteMatcher):
       that binds a variable then goes through experta's node as before; a plain test that
       passes hands the token straight to the node's children (every experta node copies a
       token before changing it, so skipping the copy changes nothing).
-    - Tokens are :class:`_Token`, and reset visits each node once, not once per path to it.
+    - A TEST node only reads a token's bindings, so its test runs on them directly.
+    - Tokens are :class:`_Token`. Reset clears each node with memory once (not once per path
+      to it), and of the conflict-set nodes only those a token reached.
     """
 
     def __init__(self, engine: Any) -> None:
-        self._changed: dict[Any, None] = {}
+        self._changed: dict[Any, None] = {}  # conflict-set nodes reached since the last changes()
+        self._touched: dict[Any, None] = {}  # ... and since the last reset()
         super().__init__(engine)
         self._nodes = self._every_node()
         for node in self._nodes:
             if isinstance(node, ConflictSetNode):
                 node._activate = self._marking(node, node._activate)
             node.children[:] = [self._testing_first(child) for child in node.children]
-        # Nodes without memory have nothing to reset.
-        self._with_memory = [node for node in self._nodes if hasattr(node, "memory")]
+        # Nodes without memory have nothing to reset; conflict-set nodes only if reached.
+        self._with_memory = [
+            node
+            for node in self._nodes
+            if hasattr(node, "memory") and not isinstance(node, ConflictSetNode)
+        ]
 
     @staticmethod
     def _testing_first(child: Any) -> Any:
+        if isinstance(child.node, WhereNode):
+            # A TEST node only reads the token's bindings: test them, then pass the token on.
+            where, children = child.node.matcher, child.node.children
+
+            def tested_where(token: Any) -> None:
+                if where(token.context):
+                    for grandchild in children:
+                        grandchild.callback(token)
+
+            return child._replace(callback=tested_where)
         if not isinstance(child.node, FeatureTesterNode):
             return child
         test, activate, grandchildren = child.node.matcher, child.callback, child.node.children
+        test = _direct(test) or test
 
         def tested(token: Any) -> None:
             for fact in token.data:  # an alpha token holds exactly one fact
@@ -115,16 +173,23 @@ class _ChangedNodesMatcher(ReteMatcher):
                 if result is True:
                     for grandchild in grandchildren:
                         grandchild.callback(token)
-                elif result:  # a binding: experta's node adds it to the token
+                elif result and _binds_freely(result, token.context):
+                    # What experta's node does with a binding that meets no earlier one.
+                    bound = token.copy()
+                    bound.context.update(result)
+                    for grandchild in grandchildren:
+                        grandchild.callback(bound)
+                elif result:  # anything else: experta's node, with all its checks
                     activate(token)
 
         return child._replace(callback=tested)
 
     def _marking(self, node: Any, activate: Callable[[Any], None]) -> Callable[[Any], None]:
-        changed = self._changed
+        changed, touched = self._changed, self._touched
 
         def marked(token: Any) -> None:
             changed[node] = None
+            touched[node] = None
             activate(token)
 
         return marked
@@ -156,9 +221,10 @@ class _ChangedNodesMatcher(ReteMatcher):
         return added, removed
 
     def reset(self) -> None:
-        for node in self._with_memory:
+        for node in (*self._with_memory, *self._touched):
             node._reset()
         self._changed.clear()
+        self._touched.clear()
 
 
 class _RecencyStrategy(DepthStrategy):
@@ -278,19 +344,42 @@ class _Compiler:
 
         return matched
 
-    def rule(self, rule: Rule) -> Any:
-        rule_id, declares_finding = rule.id, isinstance(rule, FindingRule)
-        because = self.because(rule.when)
+    def rule(self, rules: Sequence[Rule]) -> Any:
+        """One experta rule for knowledge-base rules with the same condition: they share one
+        path through the network and one activation, and each still records its own firing."""
+        when = rules[0].when
+        because = self.because(when)
+        rule_ids = tuple(rule.id for rule in rules)
+        findings = tuple(rule.id for rule in rules if isinstance(rule, FindingRule))
 
         # **matched: experta then passes the bound names as they are, without filtering them.
         def action(engine: _Engine, answers: Any = None, **matched: Any) -> None:
-            engine.firings.append(Firing(rule_id, because(answers)))
-            if declares_finding:
-                engine.declare(Finding(id=rule_id))
+            facts = because(answers)
+            engine.firings.extend(Firing(rule_id, facts) for rule_id in rule_ids)
+            for finding in findings:
+                engine.declare(Finding(id=finding))
 
         # experta's watch("RULES") log then shows the knowledge base's rule ids.
-        action.__name__ = rule_id
-        return _Rule(*self.patterns(rule.when))(action)
+        action.__name__ = ",".join(rule_ids)
+        return _Rule(*self.patterns(when))(action)
+
+
+def _same_condition(rules: Sequence[Rule]) -> list[list[Rule]]:
+    """The rules grouped by condition, in the order each condition first appears."""
+    groups: dict[Condition, list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault(_canonical(rule.when), []).append(rule)
+    return list(groups.values())
+
+
+def _canonical(when: Condition) -> Condition:
+    """The condition with its lists in order, so that equal conditions compare equal."""
+    return when.model_copy(
+        update={
+            name: tuple(sorted(getattr(when, name)))
+            for name in ("yes", "no", "any_yes", "any_unknown", "findings")
+        }
+    )
 
 
 def _recommend(engine: _Engine, **matched: Any) -> None:
@@ -306,8 +395,8 @@ class CompiledRules:
     def __init__(self, rules: Sequence[Rule], age_question: str | None) -> None:
         compiler = _Compiler(age_question)
         namespace: dict[str, Any] = {"__module__": __name__}
-        for index, rule in enumerate(rules):
-            namespace[f"rule_{index}"] = compiler.rule(rule)
+        for index, group in enumerate(_same_condition(rules)):
+            namespace[f"rule_{index}"] = compiler.rule(group)
         namespace["rule_recommendation"] = _Rule(InitialFact(), salience=_LAST)(_recommend)
         self._engine_class: type[_Engine] = type("CompiledEngine", (_Engine,), namespace)
         # Only the questions some rule reads become slots: less to match.
@@ -328,6 +417,9 @@ class CompiledRules:
         engine = self._engine()
         engine.firings = []
         engine.reset()
-        engine.declare(Answers(**{q: v for q, v in answers.items() if q in self._read}))
+        # Slots hold strings and whole numbers, already immutable: no need for experta's freeze().
+        fact = Answers()
+        dict.update(fact, {q: v for q, v in answers.items() if q in self._read})
+        engine.declare(fact)
         engine.run()
         return tuple(engine.firings)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from livertriage.assessment import (
     DoctorStep,
     KnowledgeBaseInfo,
     Note,
-    TraceKind,
     TreatmentOption,
 )
 from livertriage.engine import RECOMMENDATION_RULE, CompiledRules, Firing
@@ -35,15 +34,10 @@ from livertriage.knowledge import (
     read_knowledge_base,
 )
 from livertriage.models import (
-    AdviceRule,
-    AskRule,
-    DoctorQuestionRule,
     EvidenceRule,
-    FindingRule,
     Rule,
     StopRule,
     UrgencyLevel,
-    UrgencyRule,
     urgency_rank,
 )
 from livertriage.safety import FLOOR_TRIGGERS
@@ -205,12 +199,13 @@ def assess(
 
 @dataclass(frozen=True)
 class _Tables:
-    """What every assessment from one knowledge base shares, worked out once: each rule's kind,
-    order and fixed explanation, each cause's fixed parts, and the catalogue order."""
+    """What every assessment from one knowledge base shares, worked out once: each rule's fixed
+    explanation, each cause's fixed parts, and the catalogue order."""
 
-    kinds: dict[str, TraceKind | None]
-    order: dict[str, int]
     explanations: dict[str, dict[str, Any]]
+    #: For rules whose condition names its questions outright (no "any", no findings): those
+    #: questions, in catalogue order, which are the same whenever the rule fires.
+    fixed_questions: dict[str, tuple[str, ...]]
     evidence_by_cause: dict[str, tuple[EvidenceRule, ...]]
     causes: dict[str, dict[str, Any]]
     report_notes: tuple[Note, ...]
@@ -220,10 +215,6 @@ class _Tables:
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> _Tables:
-        kinds: dict[str, TraceKind | None] = {RECOMMENDATION_RULE: "recommendation"}
-        kinds |= {rule.id: _kind(rule) for rule in kb.rules}
-        order = {rule.id: index for index, rule in enumerate(kb.rules)}
-        order[RECOMMENDATION_RULE] = len(order)
         explanations = {
             rule.id: {
                 "rule": rule.id,
@@ -254,10 +245,21 @@ class _Tables:
             }
             for cause in kb.causes
         }
+        position = {question.id: index for index, question in enumerate(kb.questions)}
+        fixed_questions = {
+            rule.id: tuple(
+                sorted(
+                    (*rule.when.yes, *rule.when.no)
+                    + ((kb.age_question,) if rule.when.uses_age and kb.age_question else ()),
+                    key=position.__getitem__,
+                )
+            )
+            for rule in kb.rules
+            if not (rule.when.any_yes or rule.when.any_unknown or rule.when.findings)
+        }
         return cls(
-            kinds=kinds,
-            order=order,
             explanations=explanations,
+            fixed_questions=fixed_questions,
             evidence_by_cause={
                 c.id: tuple(r for r in kb.evidence if r.cause == c.id) for c in kb.causes
             },
@@ -267,7 +269,7 @@ class _Tables:
             ),
             info=KnowledgeBaseInfo(version=kb.version, fingerprint=kb.fingerprint),
             red_flags=tuple(q.id for q in kb.questions if q.stage == "red_flag"),
-            position={question.id: index for index, question in enumerate(kb.questions)},
+            position=position,
         )
 
 
@@ -318,12 +320,18 @@ class _Assembler:
 
     def explained(self, rule: Rule, **more: Any) -> dict[str, Any]:
         """An explained item: rule, answers, findings, rationale and source, and ``more``."""
-        behind = sorted(self.questions_behind(rule.id), key=self.tables.position.__getitem__)
-        facts = self.because[rule.id]
+        fixed = self.tables.fixed_questions.get(rule.id)
+        findings: list[str] = []
+        if fixed is not None:
+            behind: Sequence[str] = fixed
+        else:
+            behind = sorted(self.questions_behind(rule.id), key=self.tables.position.__getitem__)
+            facts = self.because[rule.id]
+            findings = sorted(f[len("finding:") :] for f in facts if f.startswith("finding:"))
         return {
             **self.tables.explanations[rule.id],
             "answers": {question: self.answers[question] for question in behind},
-            "findings": sorted(f[len("finding:") :] for f in facts if f.startswith("finding:")),
+            "findings": findings,
             **more,
         }
 
@@ -374,15 +382,6 @@ class _Assembler:
             ],
         }
 
-    def trace(self) -> list[dict[str, Any]]:
-        kinds, order = self.tables.kinds, self.tables.order
-        return [
-            {"rule": rule_id, "kind": kinds[rule_id], "because": sorted(self.because[rule_id])}
-            for rule_id in sorted(self.because, key=order.__getitem__)
-            # ask and stop rules steer the interview; they conclude nothing
-            if kinds[rule_id] is not None
-        ]
-
     def assessment(self) -> Assessment:
         level = _urgency_level(self.kb, self.firings)
         return Assessment.model_validate(
@@ -401,22 +400,13 @@ class _Assembler:
                     if self.fired(rule)
                 ],
                 "notes": self.tables.report_notes,
-                "trace": self.trace(),
+                "findings": [
+                    self.explained(rule, id=rule.id, name=rule.name)
+                    for rule in self.kb.findings
+                    if self.fired(rule)
+                ],
                 "knowledge_base": self.tables.info,
                 "disclaimer": self.kb.report.disclaimer,
                 "recommendation": self.kb.urgency_levels[level].recommendation,
             }
         )
-
-
-def _kind(rule: Rule) -> TraceKind | None:
-    kinds: dict[type, TraceKind | None] = {
-        FindingRule: "finding",
-        EvidenceRule: "evidence",
-        UrgencyRule: "urgency",
-        AdviceRule: "advice",
-        DoctorQuestionRule: "doctor_question",
-        AskRule: None,
-        StopRule: None,
-    }
-    return kinds[type(rule)]

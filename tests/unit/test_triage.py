@@ -134,19 +134,18 @@ def test_answer_specific_advice_applies_only_when_relevant() -> None:
     assert "advice.medicines_list" in {a.rule for a in assess({"liver_medication": "yes"}).advice}
 
 
-def test_the_trace_explains_conclusions_but_not_interview_steps() -> None:
-    trace = assess({"fever": "yes", "night_sweats": "yes"}).trace
-    kinds = {step.kind for step in trace}
-    assert kinds == {
-        "finding",
-        "evidence",
-        "urgency",
-        "advice",
-        "doctor_question",
-        "recommendation",
-    }
-    assert not any(step.rule.startswith(("ask.", "stop.")) for step in trace)
-    assert trace[-1].kind == "recommendation"
+def test_derived_findings_are_explained() -> None:
+    result = assess({"fever": "yes", "night_sweats": "yes", "weight_loss": "no"})
+    [finding] = [f for f in result.findings if f.id == "constitutional_symptoms"]
+    assert finding.rule == "constitutional_symptoms"
+    assert finding.name == "fever with night sweats or weight loss"
+    assert finding.answers == {"fever": "yes", "night_sweats": "yes"}
+    assert finding.source == ["seed §4", "clinical_facts §2.4 [V]"]
+    # The evidence that used it names it, and the answers behind it.
+    tb = next(c for c in result.candidates if c.id == "hepatic_tuberculosis")
+    [item] = [i for i in tb.evidence_for if i.rule == "tb.constitutional"]
+    assert item.findings == ["constitutional_symptoms"]
+    assert "possible_liver_abscess" not in {f.id for f in result.findings}
 
 
 def test_same_answers_same_assessment_whatever_their_order() -> None:
