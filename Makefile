@@ -1,6 +1,7 @@
 # livertriage: two commands need only Python 3.11+ and make.
 #   make run    create .venv, install, start the questionnaire
 #   make test   create .venv, install the dev tools, run ruff, mypy and pytest (BDD included)
+#   make bench  the performance benchmark (docs/performance.md)
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	then echo $$p; break; fi; done)
 
-.PHONY: run test lint format typecheck pytest clean
+.PHONY: run test bench lint format typecheck pytest clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then echo "livertriage needs Python 3.11 or newer on PATH (or PYTHON=...)." >&2; exit 2; fi
@@ -39,6 +40,11 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
+
+# The benchmark: prints Markdown figures (see docs/performance.md). Not part of make test.
+bench: $(VENV)/.installed
+	$(BIN)/python -m compileall -q livertriage
+	$(BIN)/python -m livertriage.bench
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

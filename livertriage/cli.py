@@ -39,6 +39,11 @@ EPILOG = (
     "including an interview stopped before its end (its answers are saved)."
 )
 
+BATCH_EPILOG = (
+    "Exit status: 0 when every line was assessed; 1 when any line became an error record; "
+    "2 bad usage or bad input (message on stderr)."
+)
+
 _COLOURS: dict[Role, dict[str, Any]] = {
     "title": {"bold": True},
     "heading": {"bold": True},
@@ -491,6 +496,79 @@ def schema(which: str | None) -> None:
     }
     chosen = schemas[which] if which else schemas
     click.echo(json.dumps(chosen, indent=2, ensure_ascii=False))
+
+
+@cli.command("batch", epilog=BATCH_EPILOG)
+@click.argument("input_path", metavar="IN.jsonl")
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    default="-",
+    show_default=True,
+    metavar="OUT.jsonl",
+    help="Where to write the records; - is standard output.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes.  [default: the number of cores]",
+)
+@click.option(
+    "--compact",
+    is_flag=True,
+    help="Write compact records: urgency, its reasons, ranked causes with scores.",
+)
+def batch_command(input_path: str, output_path: str, workers: int | None, compact: bool) -> None:
+    """Assess many answer sets: one JSON object per line of IN.jsonl (- for standard input).
+
+    Writes one record per input line, in input order: {"line": N, "assessment": {...}}, or
+    {"line": N, "error": "..."} for a line that could not be assessed. A summary goes to
+    standard error.
+    """
+    from livertriage.batch import assess_lines, default_workers  # only this command needs it
+
+    _knowledge_base()  # check the rules once, here, before any worker starts
+    rules_dir: Path | None = click.get_current_context().find_root().obj
+    try:
+        source = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
+    except OSError as error:
+        raise _BadInput(f"cannot read {input_path!r}: {error.strerror}") from None
+    try:
+        target = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as error:
+        source.close()
+        raise _BadInput(f"--output: cannot write {output_path!r}: {error.strerror}") from None
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int) -> None:
+        click.echo(f"\rAssessed {done:,} lines", nl=False, err=True)
+
+    with source, contextlib.ExitStack() as closing:
+        if target is not sys.stdout:
+            closing.enter_context(target)
+        summary = assess_lines(
+            (line.rstrip(b"\r\n") for line in source),
+            lambda record: target.write(record + "\n"),
+            workers=workers or default_workers(),
+            compact=compact,
+            rules_dir=rules_dir,
+            progress=progress if show_progress else None,
+        )
+    if show_progress:
+        click.echo(err=True)
+    counts = ", ".join(
+        f"{summary.urgency[level]:,} {level}"
+        for level in ("emergency", "urgent", "soon", "routine")
+    )
+    click.echo(
+        f"{summary.records:,} lines: {counts}; {summary.errors:,} "
+        f"error{'s' * (summary.errors != 1)}",
+        err=True,
+    )
+    if summary.failed:
+        raise click.exceptions.Exit(1)
 
 
 @cli.group(epilog=EPILOG)

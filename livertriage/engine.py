@@ -20,6 +20,7 @@ explanation (MYCIN's HOW): nothing is scraped from logs.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -273,10 +274,23 @@ class _Engine(KnowledgeEngine):
 
 
 class _Rule(ExpertaRule):
-    """experta's Rule, hashing once. experta hashes a rule (a tuple of all its patterns) for every
-    activation it compares; a compiled rule never changes after it is decorated, so its hash is
-    computed once. Equal rules still hash equal: the hash leaves out only the bound instance,
-    which equality compares as well."""
+    """experta's Rule, decorated and hashed more cheaply.
+
+    experta hashes a rule (a tuple of all its patterns) for every activation it compares; a
+    compiled rule never changes after it is decorated, so its hash is computed once. Equal rules
+    still hash equal: the hash leaves out only the bound instance, which equality compares too.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.__dict__.get("_wrapped") is None and args:
+            # Decoration. experta inspects the function's signature to filter the arguments
+            # it passes; every action here takes **matched, so there is nothing to filter, and
+            # the inspection (repeated for each copy experta makes of a rule) is skipped.
+            action: Callable[..., Any] = args[0]
+            self._wrapped = action
+            self._wrapped_args: list[str] = []
+            return functools.update_wrapper(self, action)
+        return super().__call__(*args, **kwargs)
 
     def __hash__(self) -> int:
         cached: int | None = self.__dict__.get("_hash")

@@ -9,6 +9,7 @@ Loading a knowledge base checks it against these; the tests check every output a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -129,11 +130,18 @@ def find_unsafe_language(text: str, medicine_names: Iterable[str] = ()) -> list[
     """
     found = [match.group(0) for match in _DIAGNOSIS_CLAIMS.finditer(text)]
     found += [match.group(0) for match in _MEDICINE_INSTRUCTIONS.finditer(text)]
-    names = [re.escape(name) for name in medicine_names if name]
-    if names:
-        named = re.compile(
-            r"\b(?:take|start|stop|use)\s+(?:taking\s+|using\s+)?(?:" + "|".join(names) + r")\b",
-            re.IGNORECASE,
-        )
+    named = _named_instructions(tuple(medicine_names))
+    if named is not None:
         found += [match.group(0) for match in named.finditer(text)]
     return found
+
+
+@functools.cache
+def _named_instructions(medicine_names: tuple[str, ...]) -> re.Pattern[str] | None:
+    names = [re.escape(name) for name in medicine_names if name]
+    if not names:
+        return None
+    return re.compile(
+        r"\b(?:take|start|stop|use)\s+(?:taking\s+|using\s+)?(?:" + "|".join(names) + r")\b",
+        re.IGNORECASE,
+    )

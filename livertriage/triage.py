@@ -34,16 +34,19 @@ from livertriage.knowledge import (
     read_knowledge_base,
 )
 from livertriage.models import (
+    Cause,
     EvidenceRule,
     Rule,
     StopRule,
     UrgencyLevel,
+    UrgencyRule,
     urgency_rank,
 )
 from livertriage.safety import FLOOR_TRIGGERS
 
 __all__ = [
     "Evaluation",
+    "Triage",
     "assess",
     "check_knowledge_base",
     "compiled_rules",
@@ -127,6 +130,19 @@ def _urgency_level(knowledge_base: KnowledgeBase, firings: Iterable[Firing]) -> 
 
 
 @dataclass(frozen=True)
+class Triage:
+    """The essentials of an assessment, without its explanations: for bulk triage."""
+
+    level: UrgencyLevel
+    #: The urgency rules that fired, highest level first.
+    reasons: tuple[UrgencyRule, ...]
+    #: (cause, score), best first; ties keep the order of causes.toml.
+    ranking: tuple[tuple[Cause, int], ...]
+    unanswered_red_flags: tuple[str, ...]
+    recommendation: str
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """One run of the rules: the checked answers and every rule firing, in firing order."""
 
@@ -165,6 +181,34 @@ class Evaluation:
         """The facts a rule matched, over all its firings."""
         return frozenset(
             f for firing in self.firings if firing.rule == rule_id for f in firing.because
+        )
+
+    def triage(self) -> Triage:
+        """The urgency, the causes ranked by score, and the recommendation; no explanations."""
+        kb, fired, answers = self.knowledge_base, self.fired, self.answers.root
+        tables = _tables_of(kb)
+        level = self.urgency_level
+        scores = [
+            (
+                cause,
+                cause.prior
+                + sum(r.weight for r in tables.evidence_by_cause[cause.id] if r.id in fired),
+            )
+            for cause in kb.causes
+        ]
+        return Triage(
+            level=level,
+            reasons=tuple(
+                sorted(
+                    (rule for rule in kb.urgency if rule.id in fired),
+                    key=lambda rule: -urgency_rank(rule.level),
+                )
+            ),
+            ranking=tuple(sorted(scores, key=lambda entry: -entry[1])),  # stable: ties keep order
+            unanswered_red_flags=tuple(
+                q for q in tables.red_flags if answers.get(q, "unknown") == "unknown"
+            ),
+            recommendation=kb.urgency_levels[level].recommendation,
         )
 
     def assessment(self) -> Assessment:
@@ -291,7 +335,7 @@ class _Assembler:
         self.kb = evaluation.knowledge_base
         self.tables = _tables_of(self.kb)
         self.answers = evaluation.answers.root
-        self.firings = evaluation.firings
+        self.triage = evaluation.triage()
         self.because: dict[str, set[str]] = defaultdict(set)
         for firing in evaluation.firings:
             self.because[firing.rule].update(firing.because)
@@ -338,56 +382,45 @@ class _Assembler:
     # --- the parts -------------------------------------------------------------------------------
 
     def candidates(self) -> list[dict[str, Any]]:
-        scored = []
-        for cause in self.kb.causes:
+        candidates = []
+        for rank, (cause, score) in enumerate(self.triage.ranking, start=1):
             items = [
                 self.explained(rule, weight=rule.weight)
                 for rule in self.tables.evidence_by_cause[cause.id]
                 if self.fired(rule)
             ]
-            score = cause.prior + sum(item["weight"] for item in items)
-            scored.append((score, cause, items))
-        # Ties keep the order of causes.toml: sorted() is stable.
-        scored.sort(key=lambda entry: -entry[0])
-        return [
-            {
-                **self.tables.causes[cause.id],
-                "rank": rank,
-                "score": score,
-                "evidence_for": sorted(
-                    (item for item in items if item["weight"] > 0),
-                    key=lambda item: -item["weight"],
-                ),
-                "evidence_against": sorted(
-                    (item for item in items if item["weight"] < 0),
-                    key=lambda item: item["weight"],
-                ),
-            }
-            for rank, (score, cause, items) in enumerate(scored, start=1)
-        ]
+            candidates.append(
+                {
+                    **self.tables.causes[cause.id],
+                    "rank": rank,
+                    "score": score,
+                    "evidence_for": sorted(
+                        (item for item in items if item["weight"] > 0),
+                        key=lambda item: -item["weight"],
+                    ),
+                    "evidence_against": sorted(
+                        (item for item in items if item["weight"] < 0),
+                        key=lambda item: item["weight"],
+                    ),
+                }
+            )
+        return candidates
 
-    def urgency(self, level: UrgencyLevel) -> dict[str, Any]:
-        rules = [rule for rule in self.kb.urgency if self.fired(rule)]
-        wording = self.kb.urgency_levels[level]
+    def urgency(self) -> dict[str, Any]:
+        wording = self.kb.urgency_levels[self.triage.level]
         return {
-            "level": level,
+            "level": self.triage.level,
             "label": wording.label,
             "action": wording.action,
-            "reasons": [
-                self.explained(rule, level=rule.level)
-                for rule in sorted(rules, key=lambda rule: -urgency_rank(rule.level))
-            ],
-            "unanswered_red_flags": [
-                q for q in self.tables.red_flags if self.answers.get(q, "unknown") == "unknown"
-            ],
+            "reasons": [self.explained(rule, level=rule.level) for rule in self.triage.reasons],
+            "unanswered_red_flags": list(self.triage.unanswered_red_flags),
         }
 
     def assessment(self) -> Assessment:
-        level = _urgency_level(self.kb, self.firings)
         return Assessment.model_validate(
             {
                 "answers": dict(self.answers),
-                "urgency": self.urgency(level),
+                "urgency": self.urgency(),
                 "candidates": self.candidates(),
                 "advice": [
                     self.explained(rule, text=rule.text)
@@ -407,6 +440,6 @@ class _Assembler:
                 ],
                 "knowledge_base": self.tables.info,
                 "disclaimer": self.kb.report.disclaimer,
-                "recommendation": self.kb.urgency_levels[level].recommendation,
+                "recommendation": self.triage.recommendation,
             }
         )
