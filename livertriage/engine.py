@@ -255,12 +255,15 @@ class _Engine(KnowledgeEngine):
         return self._deffacts
 
     def run(self, steps: float = float("inf")) -> None:
-        """experta's run loop, without formatting the FIRE log line nobody is watching."""
+        """experta's run loop, without two costs that change nothing: formatting the FIRE log
+        line nobody is watching, and asking the matcher for new activations when no fact was
+        declared or retracted since it was last asked (most actions declare nothing)."""
         self.running = True
         log_firings = watchers.worth("RULES", "INFO")
         while steps > 0 and self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
+            if self.facts.added or self.facts.removed:
+                added, removed = self.get_activations()
+                self.strategy.update_agenda(self.agenda, added, removed)
             activation = self.agenda.get_next()
             if activation is None:
                 break
