@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,19 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from livertriage.cli import cli
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def drop_entry(path: Path, entry_id: str) -> None:
-    blocks = re.split(r"(?m)^(?=\[\[)", path.read_text(encoding="utf-8"))
-    kept = [block for block in blocks if f'id = "{entry_id}"\n' not in block]
-    assert len(kept) == len(blocks) - 1
-    path.write_text("".join(kept), encoding="utf-8")
+from tests.rules_edits import drop_entry, edit
 
 
 def check(runner: CliRunner, directory: Path, *flags: str) -> Result:

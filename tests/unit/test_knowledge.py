@@ -3,28 +3,13 @@ with its file, its entry id and the problem."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from livertriage import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from livertriage.safety import CONTRACT_QUESTION_IDS
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def drop_entry(path: Path, entry_id: str) -> None:
-    """Remove the [[...]] table whose id is ``entry_id``."""
-    text = path.read_text(encoding="utf-8")
-    blocks = re.split(r"(?m)^(?=\[\[)", text)
-    kept = [block for block in blocks if f'id = "{entry_id}"\n' not in block]
-    assert len(kept) == len(blocks) - 1, entry_id
-    path.write_text("".join(kept), encoding="utf-8")
+from tests.rules_edits import drop_entry, edit
 
 
 def problems(rules: Path) -> list[str]:

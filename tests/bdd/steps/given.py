@@ -14,6 +14,7 @@ from pytest_bdd import given, parsers
 
 from livertriage import Assessment, KnowledgeBase
 from livertriage.cli import cli
+from tests.rules_edits import edit
 from tests.vignettes import Vignette, load_vignettes
 
 SPOKEN_ANSWERS = {"yes": "yes", "no": "no", "don't know": "unknown", "unknown": "unknown"}
@@ -103,12 +104,8 @@ def stopped_questionnaire(runner: CliRunner, session_dir: Path) -> Path:
 def changed_copy(rules_copy: Path, file: str, datatable: list[list[str]]) -> Path:
     header, *rows = datatable
     assert header == ["instead of", "it reads"], header
-    path = rules_copy / file
-    text = path.read_text(encoding="utf-8")
     for old, new in rows:
-        assert old in text, f"{old!r} is not in {file}"
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
+        edit(rules_copy / file, old, new)
     return rules_copy
 
 
