@@ -8,7 +8,8 @@ then reused through ``reset()``, one per thread.
 Facts flow in layers, each derived by rules::
 
     Answers(fever="yes", ...) --> Finding(id) --> Finding(id) ...
-                  \\---------------------\\-----> evidence, urgency, advice, ask   (conclusions)
+                  \\---------------------\\-----> evidence, urgency, advice, doctor questions,
+                                                  ask, stop                   (conclusions)
     (lowest salience)                      ----> the physician recommendation, always
 
 The answers are one fact with a slot per question (a CLIPS template), so a rule's answer tests are
@@ -119,7 +120,7 @@ def _binds_freely(bindings: Mapping[Any, Any], context: Mapping[Any, Any]) -> bo
 class _ChangedNodesMatcher(ReteMatcher):
     """experta's Rete matcher, doing less of the work that does not change the result.
 
-    The network, its nodes, tokens and activations are experta's own; three things differ:
+    The network, its nodes, tokens and activations are experta's own. What differs:
 
     - ReteMatcher.changes() collects new activations by visiting every rule's conflict-set
       node, and the engine calls it before each firing: with a hundred rules that scan was
@@ -320,7 +321,7 @@ def _any(questions: frozenset[str], value: str) -> Callable[[Any], bool]:
 
 
 class _Compiler:
-    """Turns one rule of the knowledge base into an experta rule."""
+    """Turns knowledge-base rules into experta rules: patterns, actions and explanations."""
 
     def __init__(self, age_question: str | None) -> None:
         self.age_question = age_question
