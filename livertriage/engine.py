@@ -7,7 +7,7 @@ then reused through ``reset()``, one per thread.
 
 Facts flow in layers, each derived by rules::
 
-    Answers(fever="yes", ...) --> Finding(id) --> Finding(id) ...
+    AnswerSheet(fever="yes", ...) --> Finding(id) --> Finding(id) ...
                   \\---------------------\\-----> evidence, urgency, advice, doctor questions,
                                                   ask, stop                   (conclusions)
     (lowest salience)                      ----> the physician recommendation, always
@@ -39,6 +39,7 @@ from experta.matchers.rete.nodes import (  # isort: skip
     FeatureTesterNode,
     WhereNode,
 )
+from experta.matchers.rete.mixins import NoMemory  # isort: skip
 from experta.matchers.rete.token import Token  # isort: skip
 from experta.strategies import DepthStrategy  # isort: skip
 
@@ -51,7 +52,7 @@ RECOMMENDATION_RULE = "recommend.see_physician"
 _LAST = -1000  # salience of the recommendation: lower than every other rule
 
 
-class Answers(Fact):
+class AnswerSheet(Fact):
     """The person's answers: one slot per question answered (question id -> "yes", "no",
     "unknown", or the age in years). A question not asked has no slot, and matches nothing."""
 
@@ -132,8 +133,8 @@ class _ChangedNodesMatcher(ReteMatcher):
       passes hands the token straight to the node's children (every experta node copies a
       token before changing it, so skipping the copy changes nothing).
     - A TEST node only reads a token's bindings, so its test runs on them directly.
-    - Tokens are :class:`_Token`. Reset clears each node with memory once (not once per path
-      to it), and of the conflict-set nodes only those a token reached.
+    - Tokens the matcher creates are :class:`_Token`. Reset clears each node with memory once
+      (not once per path to it), and of the conflict-set nodes only those a token reached.
     """
 
     def __init__(self, engine: Any) -> None:
@@ -145,11 +146,10 @@ class _ChangedNodesMatcher(ReteMatcher):
             if isinstance(node, ConflictSetNode):
                 node._activate = self._marking(node, node._activate)
             node.children[:] = [self._testing_first(child) for child in node.children]
-        # Nodes without memory have nothing to reset; conflict-set nodes only if reached.
+        # Every node with memory is cleared on reset (join nodes keep left and right memories),
+        # except conflict-set nodes, which are cleared only if a token reached them.
         self._with_memory = [
-            node
-            for node in self._nodes
-            if hasattr(node, "memory") and not isinstance(node, ConflictSetNode)
+            node for node in self._nodes if not isinstance(node, NoMemory | ConflictSetNode)
         ]
 
     @staticmethod
@@ -223,8 +223,12 @@ class _ChangedNodesMatcher(ReteMatcher):
         return added, removed
 
     def reset(self) -> None:
-        for node in (*self._with_memory, *self._touched):
+        for node in self._with_memory:
             node._reset()
+        for node in self._touched:
+            node._reset()
+            # Activations a run left pending (if it stopped early) must not fire in the next.
+            node.added, node.removed = set(), set()
         self._changed.clear()
         self._touched.clear()
 
@@ -334,7 +338,7 @@ class _Compiler:
             slots[self.age_question] = P(_age_between(low, high))
         patterns: list[Any] = []
         if slots or when.any_yes or when.any_unknown:
-            patterns.append(AS.answers << Answers(**slots))
+            patterns.append(AS.answers << AnswerSheet(**slots))
         if when.any_yes:
             patterns.append(TEST(_any(frozenset(when.any_yes), "yes")))
         if when.any_unknown:
@@ -436,7 +440,7 @@ class CompiledRules:
         engine.firings = []
         engine.reset()
         # Slots hold strings and whole numbers, already immutable: no need for experta's freeze().
-        fact = Answers()
+        fact = AnswerSheet()
         dict.update(fact, {q: v for q, v in answers.items() if q in self._read})
         engine.declare(fact)
         engine.run()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from pathlib import Path
 
-from livertriage import KnowledgeBase
+import pytest
+
+from livertriage import KnowledgeBase, check_knowledge_base, load_knowledge_base
 from livertriage.engine import RECOMMENDATION_RULE, CompiledRules, Firing
+from livertriage.models import Rule
 from livertriage.triage import compiled_rules
+from tests.rules_edits import edit
 
 
 def fired(firings: tuple[Firing, ...]) -> dict[str, set[str]]:
@@ -106,3 +112,95 @@ def test_threads_get_their_own_engine_and_the_same_results(knowledge_base: Knowl
     for thread in threads:
         thread.join()
     assert results == [True] * 80
+
+
+# --- the compiled engine against plain experta -----------------------------------------------
+
+
+def plain_experta_firings(
+    rules: Sequence[Rule], age_question: str | None, answers: dict[str, object]
+) -> set[tuple[str, tuple[str, ...]]]:
+    """The same rules in a stock experta KnowledgeEngine (experta's own matcher, strategy and
+    run loop), built fresh, so nothing can carry over from another run."""
+    from experta import InitialFact, KnowledgeEngine
+    from experta import Rule as ExpertaRule
+
+    from livertriage.engine import AnswerSheet, _Compiler, _recommend, _same_condition
+
+    compiler = _Compiler(age_question)
+    namespace = {
+        f"rule_{n}": compiler.rule(group) for n, group in enumerate(_same_condition(rules))
+    }
+    namespace["rule_recommendation"] = ExpertaRule(InitialFact(), salience=-1000)(_recommend)
+    engine = type("Plain", (KnowledgeEngine,), namespace)()
+    engine.firings = []
+    engine.reset()
+    engine.declare(AnswerSheet(**answers))
+    engine.run()
+    return {(f.rule, f.because) for f in engine.firings}
+
+
+def random_answer_sets(knowledge_base: KnowledgeBase, count: int) -> list[dict[str, object]]:
+    import random
+
+    rng = random.Random(4)
+    sets = []
+    for _ in range(count):
+        answers: dict[str, object] = {}
+        for question in knowledge_base.questions:
+            if rng.random() < 0.4:
+                continue
+            answers[question.id] = (
+                rng.randint(0, 120)
+                if question.kind == "age"
+                else rng.choice(["yes", "no", "unknown"])
+            )
+        sets.append(answers)
+    return sets
+
+
+def with_join_nodes(rules_copy: Path) -> KnowledgeBase:
+    """A knowledge base whose rules join answers with findings, and findings with findings:
+    the shipped one has no such rules, so experta builds no join nodes for it."""
+    evidence = rules_copy / "evidence.toml"
+    edit(
+        evidence,
+        'when = { findings = ["constitutional_symptoms"] }',
+        'when = { yes = ["tb_contact"], findings = ["constitutional_symptoms"] }',
+    )
+    edit(
+        evidence,
+        'when = { findings = ["active_process_signs"] }',
+        'when = { findings = ["active_process_signs", "higher_risk_background"] }',
+    )
+    return load_knowledge_base(rules_copy)
+
+
+@pytest.mark.parametrize("joins", [False, True], ids=["shipped rules", "rules with join nodes"])
+def test_a_reused_engine_gives_what_plain_experta_gives_run_after_run(
+    knowledge_base: KnowledgeBase, rules_copy: Path, joins: bool
+) -> None:
+    kb = with_join_nodes(rules_copy) if joins else knowledge_base
+    compiled = CompiledRules(kb.assessment_rules, kb.age_question)  # one engine, reused
+    for answers in random_answer_sets(kb, 150):
+        ours = {(f.rule, f.because) for f in compiled.run(answers)}  # type: ignore[arg-type]
+        assert ours == plain_experta_firings(kb.assessment_rules, kb.age_question, answers), answers
+
+
+def test_the_floor_proof_does_not_depend_on_earlier_runs(rules_copy: Path) -> None:
+    # Black stools made to need a finding that only vomiting blood gives: the floor is broken
+    # for black stools alone, whatever ran before it on the same engine.
+    (rules_copy / "findings.toml").write_text(
+        (rules_copy / "findings.toml").read_text(encoding="utf-8")
+        + '\n[[finding]]\nid = "bleeding_seen"\nname = "vomited blood"\n'
+        'when = { yes = ["vomiting_blood"] }\nrationale = "A test finding."\n'
+        'source = ["clinical_facts §3 [V]"]\n',
+        encoding="utf-8",
+    )
+    edit(
+        rules_copy / "urgency.toml",
+        'when = { yes = ["black_stools"] }',
+        'when = { yes = ["black_stools"], findings = ["bleeding_seen"] }',
+    )
+    problems = [str(p) for p in check_knowledge_base(rules_copy)]
+    assert any("black_stools answered yes gives" in problem for problem in problems), problems
