@@ -27,6 +27,7 @@ __all__ = [
     "answers_json_schema",
     "parse_answers",
     "parse_answers_json",
+    "unique_keys",
 ]
 
 YesNo = Literal["yes", "no", "unknown"]
@@ -140,6 +141,18 @@ def _reject_constant(name: str) -> Any:
     raise AnswersError(f"answers: {name} is not allowed in JSON answers")
 
 
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice: taking either value would be a silent guess."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise AnswersError(
+                f"answers: {_show(key)} is given twice; give each question one answer", field=key
+            )
+        found[key] = value
+    return found
+
+
 def parse_answers_json(data: bytes, catalogue: Mapping[str, Question]) -> Answers:
     """Parse a JSON answers document (UTF-8 bytes) and check it with :func:`parse_answers`."""
     try:
@@ -154,7 +167,7 @@ def parse_answers_json(data: bytes, catalogue: Mapping[str, Question]) -> Answer
             'answers: the input is empty; expected a JSON object such as {"fever": "yes"}'
         )
     try:
-        raw = json.loads(text, parse_constant=_reject_constant)
+        raw = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=unique_keys)
     except AnswersError:
         raise
     except json.JSONDecodeError as error:

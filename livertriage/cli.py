@@ -82,6 +82,25 @@ class _BadInput(_Failure):
 
 
 class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main, with usage errors in one line like every other bad input."""
+        click_main: Any = super().main  # its overloads cannot see through *args
+        if not kwargs.pop("standalone_mode", True):
+            return click_main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = click_main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            where = f' (see "{error.ctx.command_path} --help")' if error.ctx else ""
+            click.echo(f"livertriage: error: {error.format_message()}{where}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -96,6 +115,10 @@ class _Group(click.Group):
             raise (_BadInput if error.exit_code == 2 else _Failure)(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (as in "livertriage batch ... | head"): stop quietly.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (nothing more can be written)
+            raise click.exceptions.Exit(1) from None
         except Exception as error:  # noqa: BLE001  (a bug: one line, never a traceback)
             raise _Failure(f"internal error: {type(error).__name__}: {error}") from None
 
@@ -152,7 +175,7 @@ colour_option = click.option(
 )
 
 
-@click.group(cls=_Group, invoke_without_command=True, epilog=EPILOG)
+@click.group("livertriage", cls=_Group, invoke_without_command=True, epilog=EPILOG)
 @click.version_option(__version__, prog_name="livertriage")
 @click.option(
     "--rules-dir",
@@ -302,11 +325,18 @@ class _Conversation:
 
 
 def _save_format(path: str) -> Format:
+    """The report's format, from the file's ending; and a check, before any question is asked,
+    that the file can be written where it is meant to go."""
     suffix = Path(path).suffix.lower()
     if suffix not in _SAVE_FORMATS:
         raise click.BadParameter(
             f"{path!r} must end in .md or .markdown (Markdown), .json (JSON) or .txt (text)",
             param_hint="--save",
+        )
+    folder = Path(path).parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise click.BadParameter(
+            f"cannot write {path!r}: no such folder, or not writable", param_hint="--save"
         )
     return _SAVE_FORMATS[suffix]
 
@@ -394,6 +424,11 @@ def ask_command(
         raise click.UsageError("use --answers or --resume, not both")
     if no_input and not (answers_path or resume_path):
         raise click.UsageError("--no-input needs the answers: give --answers FILE or --resume FILE")
+    if answers_path == "-" and not no_input:
+        raise click.UsageError(
+            "--answers - reads standard input, which the questions need too: "
+            "add --no-input, or give the answers in a file"
+        )
     save_format = _save_format(save_path) if save_path else None
     kb = _knowledge_base()
     use_colour = _use_colour(colour)
@@ -426,23 +461,34 @@ def ask_command(
             _stop(conversation, session_file or resume_path, kb)
 
     assessment = interview.assessment()
-    # Notices first: the report, ending with the physician recommendation, comes last.
+    # Notices first: the report, ending with the physician recommendation, comes last, and
+    # is shown even if it could not be saved.
+    saved = True
     if save_path and save_format:
-        _save_report(Path(save_path), assessment, kb, save_format)
+        saved = _save_report(Path(save_path), assessment, kb, save_format)
     if resume_path:
         click.echo(
             f"Your saved answers remain in {resume_path}; delete it if you no longer need it.",
             err=True,
         )
     click.echo(render(assessment, kb, fmt, _style(use_colour)), nl=False, color=use_colour)
+    if not saved:
+        raise click.exceptions.Exit(1)
 
 
-def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: Format) -> None:
+def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: Format) -> bool:
+    """Write the report; say where, or why not. Whether it was written."""
     try:
         path.write_text(render(assessment, kb, fmt), encoding="utf-8")
     except OSError as error:
-        raise _Failure(f"--save: could not write {str(path)!r}: {error.strerror}") from None
+        click.echo(
+            f"livertriage: error: --save: could not write {str(path)!r}: {error.strerror}; "
+            "the report follows here instead",
+            err=True,
+        )
+        return False
     click.echo(f"The report is saved in {path}", err=True)
+    return True
 
 
 # --- one-shot commands ----------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from livertriage.answers import AnswerValue
-from livertriage.errors import SessionError
+from livertriage.answers import AnswerValue, unique_keys
+from livertriage.errors import AnswersError, SessionError
 from livertriage.knowledge import KnowledgeBase
 
 __all__ = ["FORMAT_VERSION", "Session", "default_session_path", "load_session", "save_session"]
@@ -98,7 +98,9 @@ def load_session(path: Path, knowledge_base: KnowledgeBase) -> Session:
     if len(data) > MAX_SESSION_BYTES:
         raise SessionError(f"--resume: {where} is too large to be a livertriage session file")
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = json.loads(data.decode("utf-8"), object_pairs_hook=unique_keys)
+    except AnswersError as error:
+        raise SessionError(f"--resume: {where}: {error}") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise SessionError(
             f"--resume: {where} is not a livertriage session file (not JSON)"

@@ -50,7 +50,12 @@ CASES: list[tuple[str, bytes, list[str]]] = [
     ("a huge number", b'{"age": 1e999}', ['"age"', "Infinity"]),
     ("a number with 5,000 digits", b'{"age": ' + b"7" * 5000 + b"}", ["too large"]),
     ("deep nesting", b'{"fever": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", ["nested too deeply"]),
-    ("a duplicate key, wrongly typed", b'{"fever": "yes", "fever": 3}', ['"fever"', "3"]),
+    ("a key given twice", b'{"fever": "yes", "fever": 3}', ['"fever"', "given twice"]),
+    (
+        "a red flag given twice",
+        b'{"vomiting_blood": "yes", "vomiting_blood": "no"}',
+        ['"vomiting_blood" is given twice'],
+    ),
 ]
 
 

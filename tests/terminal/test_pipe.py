@@ -30,3 +30,19 @@ def test_yes_n_piped_into_livertriage(tmp_path: Path) -> None:
     assert all(value in ("no", "unknown") for value in assessment.answers.values())
     assert assessment.urgency.level == "routine"
     assert not (tmp_path / "sessions").exists()
+
+
+def test_a_closed_pipe_ends_batch_quietly(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"fever": "yes"}\n' * 3000, encoding="utf-8")
+    # Like "livertriage batch in.jsonl | head -c 100": the reader stops early.
+    result = subprocess.run(
+        f"{sys.executable} -m livertriage batch {source} --workers 1 | head -c 100",
+        shell=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert len(result.stdout) == 100
+    assert b"Traceback" not in result.stderr
+    assert b"internal error" not in result.stderr

@@ -91,10 +91,22 @@ def test_an_oversized_file_exits_2_without_reading_it_all(
     assert "larger than 1024 KiB" in result.stderr
 
 
-def test_a_bad_format_is_a_usage_error(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["assess", "--answers", "-", "--format", "pdf"], input="{}")
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["assess", "--answers", "-", "--format", "pdf"], "'pdf' is not one of"),
+        (["assess"], "Missing option '--answers'"),
+        (["assess", "--answers", "-", "--colour"], "No such option '--colour'"),
+        (["nonsense"], "No such command 'nonsense'"),
+    ],
+)
+def test_usage_errors_are_one_line_too(runner: CliRunner, args: list[str], words: str) -> None:
+    result = runner.invoke(cli, args, input="{}")
     assert result.exit_code == 2
-    assert "Traceback" not in result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("livertriage: error: ")
+    assert words in line
+    assert '(see "livertriage' in line
 
 
 def test_an_unexpected_failure_exits_1_in_one_line(

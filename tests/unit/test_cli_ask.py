@@ -251,6 +251,42 @@ def test_no_input_without_answers_is_a_usage_error(runner: CliRunner) -> None:
     assert "--no-input needs the answers" in result.stderr
 
 
+def test_answers_from_standard_input_need_no_input(runner: CliRunner, sessions: Path) -> None:
+    # Standard input cannot hold both the answers file and the replies to the questions.
+    result = ask(runner, ["--answers", "-"], "{}")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "add --no-input" in line
+    assert not sessions.exists()
+    result = ask(runner, ["--answers", "-", "--no-input", "--format", "json"], '{"jaundice": true}')
+    assert Assessment.model_validate_json(result.stdout).urgency.level == "urgent"
+
+
+def test_save_to_a_folder_that_does_not_exist_fails_before_any_question(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = ask(runner, ["--save", str(tmp_path / "none" / "report.md")], "y\n")
+    assert result.exit_code == 2
+    assert "Question 1" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert "--save" in line
+
+
+def test_a_report_that_cannot_be_saved_is_still_shown(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("livertriage.cli.Path.write_text", full_disk)
+    result = ask(runner, ["--save", str(tmp_path / "report.md")], "y\n")
+    assert result.exit_code == 1
+    assert "could not write" in result.stderr
+    assert "No space left on device" in result.stderr
+    assert result.stdout.startswith("livertriage report")
+    assert "physician" in result.stdout.rstrip().splitlines()[-1]
+
+
 def test_answers_and_resume_together_are_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
     result = ask(runner, ["--answers", "-", "--resume", str(tmp_path / "x.json")], "{}")
     assert result.exit_code == 2
@@ -258,7 +294,7 @@ def test_answers_and_resume_together_are_a_usage_error(runner: CliRunner, tmp_pa
 
 
 def test_bad_prefilled_answers_exit_2(runner: CliRunner) -> None:
-    result = ask(runner, ["--answers", "-"], '{"fever": "maybe"}')
+    result = ask(runner, ["--answers", "-", "--no-input"], '{"fever": "maybe"}')
     assert result.exit_code == 2
     assert '"fever" is "maybe"' in result.stderr
 

@@ -48,6 +48,10 @@ def test_a_path_under_a_file_raises_a_clear_error(
         (b'{"answers": {}}', "not a livertriage session file"),
         (b'{"livertriage_session": 1, "answers": []}', "not a livertriage session file"),
         (b'{"livertriage_session": 99, "answers": {}}', "not a livertriage session file"),
+        (
+            b'{"livertriage_session": 1, "answers": {"fever": "no", "fever": "yes"}}',
+            '"fever" is given twice',
+        ),
     ],
 )
 def test_a_corrupt_session_is_reported(
