@@ -66,9 +66,6 @@ Feature: The questionnaire
       | n     |
       | n     |
       | n     |
-      | n     |
-      | 52    |
-      | ?     |
       | y     |
     Then I was asked about "shivering or shaking chills with the fever"
     And I was asked about "drenching night sweats"

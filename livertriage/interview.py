@@ -4,7 +4,8 @@ The rules decide what is relevant. After every answer the engine runs again; its
 the questions relevant now, and the next question is the first of those not yet answered, in
 interview order (red flags, core, follow-ups, history). The interview ends when no relevant
 question is left, when the urgency reaches "emergency" (a yes to an emergency warning sign ends
-it at once, as NHS Pathways does), or when one of the knowledge base's stop rules holds.
+it at once, as NHS Pathways does), or when one of the knowledge base's stop rules holds once
+every red-flag question has been answered.
 
 Answers are kept in the order given, so ``back`` can undo the last one and everything after it is
 recomputed from the rules.
@@ -151,8 +152,11 @@ class Interview:
         if self._evaluation.urgency_level == "emergency":
             action = self.knowledge_base.urgency_levels["emergency"].action
             return Ending(rule=None, message=action, emergency=True)
-        for stop in self._evaluation.stops:
-            return Ending(rule=stop.id, message=stop.message, emergency=False)
+        # A stop rule waits for the warning signs: none may go unasked because of it.
+        red_flags = (q.id for q in self.knowledge_base.questions if q.stage == "red_flag")
+        if all(question in self._answers for question in red_flags):
+            for stop in self._evaluation.stops:
+                return Ending(rule=stop.id, message=stop.message, emergency=False)
         return None
 
     @property

@@ -94,10 +94,23 @@ def test_a_stop_rule_ends_the_interview_for_a_child(knowledge_base: KnowledgeBas
 
 def test_a_pregnancy_finding_ends_the_adult_questions(knowledge_base: KnowledgeBase) -> None:
     interview = Interview(knowledge_base, {"prenatal_finding": "yes"})
-    assert interview.finished
+    asked = run_through(interview, "no")
+    # The warning signs are still asked, then the questions stop.
+    assert asked == [q.id for q in knowledge_base.questions if q.stage == "red_flag"]
     assert interview.ending is not None
     assert interview.ending.rule == "stop.pregnancy_or_newborn"
     assert interview.assessment().candidates[0].id == "congenital"
+
+
+def test_no_stop_rule_skips_a_warning_sign(knowledge_base: KnowledgeBase) -> None:
+    # A child's age given in advance: every warning sign, fever included, is still asked.
+    interview = Interview(knowledge_base, {"age": 9})
+    asked = run_through(interview, "no")
+    red_flags = [q.id for q in knowledge_base.questions if q.stage == "red_flag"]
+    assert "fever" in red_flags
+    assert asked == red_flags
+    assert interview.ending is not None
+    assert interview.ending.rule == "stop.child"
 
 
 def test_back_undoes_the_last_answer_and_recomputes(knowledge_base: KnowledgeBase) -> None:
