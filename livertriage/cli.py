@@ -25,7 +25,16 @@ from livertriage.errors import AnswersError, KnowledgeBaseError, LiverTriageErro
 from livertriage.interview import Interview, Why, choices, interpret
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import Question
-from livertriage.report import FORMATS, Format, Role, Style, plain, render
+from livertriage.report import (
+    FORMATS,
+    Format,
+    Role,
+    Style,
+    describe_answers,
+    plain,
+    render,
+    spoken,
+)
 from livertriage.session import default_session_path, load_session, save_session
 from livertriage.triage import assess, check_knowledge_base, load_knowledge_base
 
@@ -60,7 +69,6 @@ _SAVE_FORMATS: dict[str, Format] = {
     ".json": "json",
     ".txt": "text",
 }
-_SPOKEN = {"yes": "yes", "no": "no", "unknown": "don't know"}
 #: With piped input nobody can correct a reply, so after this many replies that are not answers
 #: to one question, it is recorded as "don't know" (never evidence, never lowers urgency).
 MAX_PIPED_RETRIES = 3
@@ -295,10 +303,7 @@ class _Conversation:
                     return
 
     def said(self, answers: dict[str, Any]) -> str:
-        return "; ".join(
-            f"{self.kb.catalogue[q].label}: {_SPOKEN.get(str(v), str(v))}"
-            for q, v in answers.items()
-        )
+        return describe_answers(self.kb, answers)
 
     def explain(self, why: Why) -> None:
         self.say(f"Why this question: {why.question.why} [{', '.join(why.question.source)}]")
@@ -316,7 +321,7 @@ class _Conversation:
                 parts.append(f"how soon to see a doctor becomes: {effect.urgency}")
             if effect.ends_interview:
                 parts.append("the questions would stop there")
-            said = _SPOKEN[str(effect.answer)]
+            said = spoken(effect.answer)
             self.say(
                 f"If {said}: "
                 + (", and ".join(parts) if parts else "nothing in the ranking changes")
@@ -581,6 +586,12 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
         source = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
     except OSError as error:
         raise _BadInput(f"cannot read {input_path!r}: {error.strerror}") from None
+    if (
+        "-" not in (input_path, output_path)
+        and Path(output_path).resolve() == Path(input_path).resolve()
+    ):
+        source.close()
+        raise _BadInput(f"--output {output_path!r} is the input file; choose another")
     try:
         target = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8")  # noqa: SIM115
     except OSError as error:
@@ -646,6 +657,8 @@ def rules_check(directory: Path | None, strict: bool) -> None:
         f"{len(warnings)} warning{'s' * (len(warnings) != 1)}"
     )
     if errors or (strict and warnings):
+        failed = "errors" if errors else "warnings (--strict)"
+        click.echo(f"livertriage: error: {where} has {failed}; see above", err=True)
         raise click.exceptions.Exit(2)
 
 

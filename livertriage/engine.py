@@ -1,9 +1,9 @@
 """The forward-chaining engine: the one module that imports experta.
 
 The knowledge base is compiled once into a ``KnowledgeEngine`` subclass whose rules are built from
-the data in ``rules/``: experta builds its Rete network from the rules present on the class when an
-engine is created, so they must exist before that (see style_anchors.md §1.4). Engine instances are
-then reused through ``reset()``, one per thread.
+the data in ``rules/``: experta builds its Rete network from the rules present on the class when
+an engine is created (ReteMatcher.build_network), so they must exist before that. Engine
+instances are then reused through ``reset()``, one per thread.
 
 Facts flow in layers, each derived by rules::
 
@@ -90,7 +90,10 @@ _ABSENT = object()
 def _direct(check: Any) -> Callable[[Any], Any] | None:
     """The simplest alpha checks as plain comparisons (the same answers as experta's check
     objects, without their logging and key parsing): a fact's type, and a slot equal to a
-    literal that binds nothing. Any other check returns None and keeps experta's object."""
+    literal that binds nothing. Any other check returns None and keeps experta's object.
+
+    A missing slot reads as absent here, as in experta, because no fact type of this engine
+    declares experta Fields with defaults (a test keeps it so)."""
     if isinstance(check, TypeCheck):
         fact_type = check.fact_type
         return lambda fact: type(fact) == fact_type  # noqa: E721  (experta compares with ==)
@@ -265,6 +268,7 @@ class _Engine(KnowledgeEngine):
         declared or retracted since it was last asked (most actions declare nothing)."""
         self.running = True
         log_firings = watchers.worth("RULES", "INFO")
+        execution = 0
         while steps > 0 and self.running:
             if self.facts.added or self.facts.removed:
                 added, removed = self.get_activations()
@@ -273,9 +277,10 @@ class _Engine(KnowledgeEngine):
             if activation is None:
                 break
             steps -= 1
+            execution += 1
             if log_firings:
                 facts = ", ".join(str(fact) for fact in activation.facts)
-                watchers.RULES.info("FIRE %s: %s", activation.rule.__name__, facts)
+                watchers.RULES.info("FIRE %s %s: %s", execution, activation.rule.__name__, facts)
             context = activation.context
             activation.rule(self, **{k: v for k, v in context.items() if not k.startswith("__")})
         self.running = False
@@ -309,6 +314,9 @@ class _Rule(ExpertaRule):
         return cached
 
 
+# Cached: experta keeps every predicate it has seen in class-wide caches, so a fresh closure for
+# each compilation of the same rules would make those caches grow with every load.
+@functools.cache
 def _age_between(low: int, high: int) -> Callable[[object], bool]:
     def test(value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and low <= value < high
@@ -316,6 +324,7 @@ def _age_between(low: int, high: int) -> Callable[[object], bool]:
     return test
 
 
+@functools.cache
 def _any(questions: frozenset[str], value: str) -> Callable[[Any], bool]:
     # One test over the answers, rather than an OR: experta expands OR into every combination.
     def test(answers: Any) -> bool:

@@ -35,7 +35,7 @@ class AnswersError(LiverTriageError, ValueError):
     """Answers that do not fit the question catalogue.
 
     ``field`` is the question id at fault (``None`` when the whole input is at fault, for example
-    when it is not a JSON object); ``value`` is what was given; ``allowed`` says what is accepted.
+    when it is not a JSON object); ``value`` is what was given. The message says what is allowed.
     """
 
     exit_code = 2

@@ -14,7 +14,7 @@ from livertriage.answers import AnswerValue
 from livertriage.assessment import Assessment, Candidate, EvidenceItem
 from livertriage.knowledge import KnowledgeBase
 
-__all__ = ["FORMATS", "Format", "Role", "Style", "plain", "render"]
+__all__ = ["FORMATS", "Format", "Role", "Style", "describe_answers", "plain", "render", "spoken"]
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
@@ -46,6 +46,19 @@ _TREATMENT_INTRO = (
     "Treatments the source text names. They are options a physician may consider, "
     "never something to start or change without one:"
 )
+
+
+def spoken(value: AnswerValue) -> str:
+    """An answer as a person says it: yes, no, don't know, or the number."""
+    return _SPOKEN.get(str(value), str(value))
+
+
+def describe_answers(knowledge_base: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> str:
+    """Answers in words: "drenching night sweats: yes; age in years: 45"."""
+    catalogue = knowledge_base.catalogue
+    return "; ".join(
+        f"{catalogue[q].label if q in catalogue else q}: {spoken(v)}" for q, v in answers.items()
+    )
 
 
 def render(
@@ -101,11 +114,7 @@ class _Writer:
             )
 
     def said(self, answers: Mapping[str, AnswerValue]) -> str:
-        parts = []
-        for question, value in answers.items():
-            label = self.kb.catalogue[question].label if question in self.kb.catalogue else question
-            parts.append(f"{label}: {_SPOKEN.get(str(value), str(value))}")
-        return "; ".join(parts)
+        return describe_answers(self.kb, answers)
 
     def evidence(self, item: EvidenceItem) -> str:
         said = self.said(item.answers)

@@ -50,7 +50,8 @@ def default_session_path(now: datetime | None = None) -> Path:
         state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
         directory = Path(state) / "livertriage"
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    return directory / f"session-{stamp}.json"
+    # The process id keeps two interviews stopped in the same second apart.
+    return directory / f"session-{stamp}-{os.getpid()}.json"
 
 
 def save_session(

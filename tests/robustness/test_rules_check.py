@@ -123,6 +123,8 @@ def test_each_kind_of_problem_is_named_with_its_file_and_rule(
     change(rules_copy)
     result = check(runner, rules_copy, "--strict")
     assert result.exit_code == 2, result.stdout
+    [said] = result.stderr.splitlines()
+    assert said.startswith("livertriage: error: ")
     assert any(line.startswith(expected) for line in result.stdout.splitlines()), result.stdout
     assert "Traceback" not in result.output
 

@@ -120,3 +120,12 @@ def test_memory_stays_bounded_while_streaming() -> None:
     summary = assess_lines(lines(), write, workers=2)
     assert summary.records == 20 * CHUNK_LINES
     assert most_ahead <= (2 * 4 + 1) * CHUNK_LINES  # the in-flight window, never the whole input
+
+
+def test_the_input_is_never_overwritten(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(jsonl(STORIES), encoding="utf-8")
+    result = runner.invoke(cli, ["batch", str(source), "-o", str(source)])
+    assert result.exit_code == 2
+    assert "is the input file" in result.stderr
+    assert source.read_text(encoding="utf-8") == jsonl(STORIES)

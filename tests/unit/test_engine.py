@@ -204,3 +204,21 @@ def test_the_floor_proof_does_not_depend_on_earlier_runs(rules_copy: Path) -> No
     )
     problems = [str(p) for p in check_knowledge_base(rules_copy)]
     assert any("black_stools answered yes gives" in problem for problem in problems), problems
+
+
+def test_no_fact_type_declares_fields() -> None:
+    # The engine's direct alpha tests read a missing slot as absent; experta would consult a
+    # Field's default instead. They agree only while no fact type declares Fields.
+    from livertriage.engine import AnswerSheet, Finding
+
+    assert AnswerSheet.__fields__ == {}
+    assert Finding.__fields__ == {}
+
+
+def test_compiling_again_reuses_the_same_predicates(knowledge_base: KnowledgeBase) -> None:
+    from experta.matchers.rete.check import WhereCheck
+
+    CompiledRules(knowledge_base.rules, knowledge_base.age_question)._engine()
+    known = len(WhereCheck._instances)
+    CompiledRules(knowledge_base.rules, knowledge_base.age_question)._engine()
+    assert len(WhereCheck._instances) == known
