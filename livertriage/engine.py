@@ -444,7 +444,11 @@ class CompiledRules:
         return engine
 
     def run(self, answers: Mapping[str, str | int]) -> tuple[Firing, ...]:
-        """Run forward chaining over normalised answers; return every firing, in firing order."""
+        """Run forward chaining over normalised answers; return every firing, in firing order.
+
+        Salience orders firings, then recency, as in experta; activations that tie on both fire
+        in no defined order. Nothing built from the firings depends on their order.
+        """
         engine = self._engine()
         engine.firings = []
         engine.reset()
