@@ -48,12 +48,12 @@ QuestionKind = Literal["yes_no", "age"]
 Stage = Literal["red_flag", "core", "follow_up", "history"]
 Framing = Literal["possible_cause", "check_for", "rule_out"]
 
-#: Sections of shared/seed/000_092d38c8fe8d92ea.txt: the opening paragraph, the five causes, and
-#: the closing lifestyle advice.
+#: Sections of the seed text (features/seed/): the opening paragraph, the five causes, and the
+#: closing lifestyle advice.
 SEED_SECTIONS = ("intro", "1", "2", "3", "4", "5", "advice")
 
 _CITATION = re.compile(
-    r"^(?:seed §(?:intro|[1-5]|advice)"
+    rf"^(?:seed §(?:{'|'.join(SEED_SECTIONS)})"
     r"|(?:clinical_facts|triage_anchors) §\d+(?:\.\d+)* \[(?:V|V2|U)\])$"
 )
 _ENTRY_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")

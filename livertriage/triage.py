@@ -12,8 +12,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ def _floor_problems(knowledge_base: KnowledgeBase) -> Iterable[Problem]:
     compiled = compiled_rules(knowledge_base)
     for trigger, required in FLOOR_TRIGGERS:
         answers: dict[str, AnswerValue] = dict.fromkeys(sorted(trigger), "yes")
-        level = _urgency_level(knowledge_base, compiled.run(answers))
+        level = _urgency_level(knowledge_base, {f.rule for f in compiled.run(answers)})
         if urgency_rank(level) < urgency_rank(required):
             said = " and ".join(sorted(trigger))
             yield Problem(
@@ -123,8 +124,8 @@ def _floor_problems(knowledge_base: KnowledgeBase) -> Iterable[Problem]:
             )
 
 
-def _urgency_level(knowledge_base: KnowledgeBase, firings: Iterable[Firing]) -> UrgencyLevel:
-    fired = {firing.rule for firing in firings}
+def _urgency_level(knowledge_base: KnowledgeBase, fired: Collection[str]) -> UrgencyLevel:
+    """The highest level of the urgency rules among ``fired`` (rule ids); routine if none."""
     levels = [rule.level for rule in knowledge_base.urgency if rule.id in fired]
     return max(levels, key=urgency_rank, default="routine")
 
@@ -152,9 +153,9 @@ class Evaluation:
     #: Whether the interview's ask and stop rules ran (see :func:`evaluate`).
     interview: bool = False
 
-    @property
+    @cached_property
     def fired(self) -> frozenset[str]:
-        """The ids of every rule that fired."""
+        """The ids of every rule that fired (worked out once)."""
         return frozenset(firing.rule for firing in self.firings)
 
     @property
@@ -169,7 +170,7 @@ class Evaluation:
 
     @property
     def urgency_level(self) -> UrgencyLevel:
-        return _urgency_level(self.knowledge_base, self.firings)
+        return _urgency_level(self.knowledge_base, self.fired)
 
     @property
     def stops(self) -> tuple[StopRule, ...]:

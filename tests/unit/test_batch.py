@@ -129,3 +129,11 @@ def test_the_input_is_never_overwritten(runner: CliRunner, tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "is the input file" in result.stderr
     assert source.read_text(encoding="utf-8") == jsonl(STORIES)
+
+
+def test_progress_counts_every_line_written() -> None:
+    seen: list[int] = []
+    lines = [b"{}"] * (2 * CHUNK_LINES + 7)
+    summary = assess_lines(lines, lambda record: None, workers=1, progress=seen.append)
+    assert seen == [CHUNK_LINES, 2 * CHUNK_LINES, 2 * CHUNK_LINES + 7]
+    assert summary.records == seen[-1]

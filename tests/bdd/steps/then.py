@@ -50,11 +50,6 @@ def cause_listed_first(assessment: Assessment, name: str) -> None:
     assert name in (first.name, first.id), ranking(assessment)
 
 
-@then(parsers.parse('"{name}" is among the first {count:d} possible causes'))
-def cause_among_first(assessment: Assessment, name: str, count: int) -> None:
-    assert candidate_named(assessment, name).rank <= count, ranking(assessment)
-
-
 @then("the possible causes include:")
 def causes_include(assessment: Assessment, datatable: list[list[str]]) -> None:
     for name in column(datatable, "cause"):
