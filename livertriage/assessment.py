@@ -100,6 +100,13 @@ class Candidate(_Output):
     summary: str
     evidence_for: list[EvidenceItem]
     evidence_against: list[EvidenceItem]
+    known_condition: bool = Field(
+        default=False,
+        description=(
+            "True when the person said a doctor already found this condition: it matters "
+            "alongside the spots, and is listed after the explanations of them."
+        ),
+    )
     notes: list[Note]
     doctor_may: list[DoctorStep]
     treatment_options: list[TreatmentOption]
@@ -107,6 +114,9 @@ class Candidate(_Output):
 
 class UrgencyReason(_Explained):
     level: UrgencyLevel
+    action: str | None = Field(
+        default=None, description="Where this rule sends a special group, if it has its own."
+    )
 
 
 class Urgency(_Output):
@@ -157,6 +167,12 @@ class Assessment(_Output):
     notes: list[Note]
     findings: list[DerivedFinding] = Field(
         description="The findings derived on the way, each explained (the chain behind HOW)."
+    )
+    causes_uninformative: bool = Field(
+        default=False,
+        description=(
+            'True when so many answers are "don\'t know" that the list of causes tells little.'
+        ),
     )
     knowledge_base: KnowledgeBaseInfo
     disclaimer: str

@@ -43,7 +43,7 @@ from experta.matchers.rete.mixins import NoMemory  # isort: skip
 from experta.matchers.rete.token import Token  # isort: skip
 from experta.strategies import DepthStrategy  # isort: skip
 
-from livertriage.models import Condition, FindingRule, Rule
+from livertriage.models import AskRule, Condition, FindingRule, Rule
 
 __all__ = ["RECOMMENDATION_RULE", "CompiledRules", "Firing"]
 
@@ -317,20 +317,41 @@ class _Rule(ExpertaRule):
 # Cached: experta keeps every predicate it has seen in class-wide caches, so a fresh closure for
 # each compilation of the same rules would make those caches grow with every load.
 @functools.cache
-def _age_between(low: int, high: int) -> Callable[[object], bool]:
+def _age_between(low: int, high: int, or_unknown: bool = False) -> Callable[[object], bool]:
     def test(value: object) -> bool:
+        if or_unknown and value == "unknown":
+            return True
         return isinstance(value, int) and not isinstance(value, bool) and low <= value < high
 
     return test
 
 
 @functools.cache
-def _any(questions: frozenset[str], value: str) -> Callable[[Any], bool]:
+def _any(questions: frozenset[str], values: frozenset[str]) -> Callable[[Any], bool]:
     # One test over the answers, rather than an OR: experta expands OR into every combination.
     def test(answers: Any) -> bool:
-        return any(answers.get(question) == value for question in questions)
+        return any(answers.get(question) in values for question in questions)
 
     return test
+
+
+@functools.cache
+def _one_of(values: frozenset[str]) -> Callable[[object], bool]:
+    def test(value: object) -> bool:
+        return value in values
+
+    return test
+
+
+_YES = frozenset({"yes"})
+_UNKNOWN = frozenset({"unknown"})
+
+
+def _opens_on_unknown(rule: Rule) -> bool:
+    """Ask rules read "don't know" as they read the answer it might hide: not knowing never
+    closes a door (a follow-up a yes would open also opens on "don't know", and an unknown age
+    meets every age condition)."""
+    return isinstance(rule, AskRule)
 
 
 class _Compiler:
@@ -339,37 +360,49 @@ class _Compiler:
     def __init__(self, age_question: str | None) -> None:
         self.age_question = age_question
 
-    def patterns(self, when: Condition) -> list[Any]:
-        slots: dict[str, Any] = dict.fromkeys(when.yes, "yes") | dict.fromkeys(when.no, "no")
+    def patterns(self, when: Condition, or_unknown: bool = False) -> list[Any]:
+        slots: dict[str, Any]
+        if or_unknown:
+            slots = dict.fromkeys(when.yes, P(_one_of(frozenset({"yes", "unknown"}))))
+            slots |= dict.fromkeys(when.no, P(_one_of(frozenset({"no", "unknown"}))))
+        else:
+            slots = dict.fromkeys(when.yes, "yes") | dict.fromkeys(when.no, "no")
         if when.uses_age and self.age_question is not None:
             low = when.age_at_least if when.age_at_least is not None else 0
             high = when.age_below if when.age_below is not None else 1_000
-            slots[self.age_question] = P(_age_between(low, high))
+            slots[self.age_question] = P(_age_between(low, high, or_unknown))
         patterns: list[Any] = []
         if slots or when.any_yes or when.any_unknown:
             patterns.append(AS.answers << AnswerSheet(**slots))
         if when.any_yes:
-            patterns.append(TEST(_any(frozenset(when.any_yes), "yes")))
+            opening = _YES | _UNKNOWN if or_unknown else _YES
+            patterns.append(TEST(_any(frozenset(when.any_yes), opening)))
         if when.any_unknown:
-            patterns.append(TEST(_any(frozenset(when.any_unknown), "unknown")))
+            patterns.append(TEST(_any(frozenset(when.any_unknown), _UNKNOWN)))
         patterns += [Finding(id=finding) for finding in when.findings]
         return patterns or [InitialFact()]
 
-    def because(self, when: Condition) -> Callable[[Any], tuple[str, ...]]:
+    def because(
+        self, when: Condition, or_unknown: bool = False
+    ) -> Callable[[Any], tuple[str, ...]]:
         """What the rule matched, as "question=value" and "finding:<id>"."""
-        fixed = [f"{q}=yes" for q in when.yes] + [f"{q}=no" for q in when.no]
-        fixed += [f"finding:{finding}" for finding in when.findings]
+        fixed = [f"finding:{finding}" for finding in when.findings]
         age = self.age_question if when.uses_age else None
         any_yes, any_unknown = tuple(when.any_yes), tuple(when.any_unknown)
-        if age is None and not any_yes and not any_unknown:
-            constant = tuple(sorted(fixed))  # the same every time the rule fires
-            return lambda answers: constant
+        if not or_unknown:
+            fixed += [f"{q}=yes" for q in when.yes] + [f"{q}=no" for q in when.no]
+            if age is None and not any_yes and not any_unknown:
+                constant = tuple(sorted(fixed))  # the same every time the rule fires
+                return lambda answers: constant
+        opening = _YES | _UNKNOWN if or_unknown else _YES
+        named = (*when.yes, *when.no) if or_unknown else ()
 
         def matched(answers: Any) -> tuple[str, ...]:
             facts = list(fixed)
+            facts += [f"{q}={answers[q]}" for q in named]
             if age is not None:
                 facts.append(f"{age}={answers[age]}")
-            facts += [f"{q}=yes" for q in any_yes if answers.get(q) == "yes"]
+            facts += [f"{q}={answers[q]}" for q in any_yes if answers.get(q) in opening]
             facts += [f"{q}=unknown" for q in any_unknown if answers.get(q) == "unknown"]
             return tuple(sorted(facts))
 
@@ -379,7 +412,8 @@ class _Compiler:
         """One experta rule for knowledge-base rules with the same condition: they share one
         path through the network and one activation, and each still records its own firing."""
         when = rules[0].when
-        because = self.because(when)
+        or_unknown = _opens_on_unknown(rules[0])
+        because = self.because(when, or_unknown)
         rule_ids = tuple(rule.id for rule in rules)
         findings = tuple(rule.id for rule in rules if isinstance(rule, FindingRule))
 
@@ -392,14 +426,16 @@ class _Compiler:
 
         # experta's watch("RULES") log then shows the knowledge base's rule ids.
         action.__name__ = ",".join(rule_ids)
-        return _Rule(*self.patterns(when))(action)
+        return _Rule(*self.patterns(when, or_unknown))(action)
 
 
 def _same_condition(rules: Sequence[Rule]) -> list[list[Rule]]:
-    """The rules grouped by condition, in the order each condition first appears."""
-    groups: dict[Condition, list[Rule]] = {}
+    """The rules grouped by condition (and by how they read "don't know"), in the order each
+    condition first appears."""
+    groups: dict[tuple[Condition, bool], list[Rule]] = {}
     for rule in rules:
-        groups.setdefault(_canonical(rule.when), []).append(rule)
+        key = (_canonical(rule.when), _opens_on_unknown(rule))
+        groups.setdefault(key, []).append(rule)
     return list(groups.values())
 
 

@@ -2,10 +2,12 @@
 
 The rules decide what is relevant. After every answer the engine runs again; its "ask" rules name
 the questions relevant now, and the next question is the first of those not yet answered, in
-interview order (red flags, core, follow-ups, history). The interview ends when no relevant
-question is left, when the urgency reaches "emergency" (a yes to an emergency warning sign ends
-it at once, as NHS Pathways does), or when one of the knowledge base's stop rules holds once
-every red-flag question has been answered.
+interview order (red flags, special groups, core, follow-ups, history). The interview ends when no
+relevant question is left, when the urgency reaches "emergency" (a yes to an emergency warning sign
+ends it at once, as NHS Pathways does), or when one of the knowledge base's stop rules holds. A
+stop rule never skips a warning sign: it waits until every red-flag question is answered, and
+until no relevant question is left whose answer could still raise the urgency
+(:attr:`KnowledgeBase.urgency_reach`); the questions it skips can change only the causes.
 
 Answers are kept in the order given, so ``back`` can undo the last one and everything after it is
 recomputed from the rules.
@@ -20,7 +22,7 @@ from typing import Literal
 from livertriage.answers import AGE_RANGE, AnswerValue, parse_answers
 from livertriage.assessment import Assessment
 from livertriage.knowledge import KnowledgeBase
-from livertriage.models import Question, UrgencyLevel
+from livertriage.models import Question, UrgencyLevel, urgency_rank
 from livertriage.triage import Evaluation, evaluate
 
 __all__ = ["Effect", "Ending", "Interview", "Progress", "Reply", "Why", "choices", "interpret"]
@@ -143,26 +145,36 @@ class Interview:
         return self._evaluation
 
     def _unanswered(self) -> list[str]:
+        """The relevant questions not yet answered, in interview order. Once a stop rule holds,
+        only those that are warning signs or could still raise the urgency."""
         relevant = self._evaluation.relevant_questions
-        return [qid for qid in relevant if qid not in self._answers]
+        unanswered = [qid for qid in relevant if qid not in self._answers]
+        if not self._evaluation.stops:
+            return unanswered
+        return [qid for qid in unanswered if self._could_raise_urgency(qid)]
+
+    def _could_raise_urgency(self, question_id: str) -> bool:
+        if self.knowledge_base.catalogue[question_id].stage == "red_flag":
+            return True
+        reach = self.knowledge_base.urgency_reach[question_id]
+        level = self._evaluation.urgency_level
+        return reach is not None and urgency_rank(reach) > urgency_rank(level)
 
     @property
     def ending(self) -> Ending | None:
         """Why the interview ended early, or None."""
         if self._evaluation.urgency_level == "emergency":
-            action = self.knowledge_base.urgency_levels["emergency"].action
+            action = self._evaluation.assessment().urgency.action
             return Ending(rule=None, message=action, emergency=True)
-        # A stop rule waits for the warning signs: none may go unasked because of it.
-        red_flags = (q.id for q in self.knowledge_base.questions if q.stage == "red_flag")
-        if all(question in self._answers for question in red_flags):
-            for stop in self._evaluation.stops:
-                return Ending(rule=stop.id, message=stop.message, emergency=False)
+        stops = self._evaluation.stops
+        if stops and not self._unanswered():
+            return Ending(rule=stops[0].id, message=stops[0].message, emergency=False)
         return None
 
     @property
     def current(self) -> Question | None:
         """The question to ask now, or None when the interview is over."""
-        if self.ending is not None:
+        if self._evaluation.urgency_level == "emergency":
             return None
         unanswered = self._unanswered()
         return self.knowledge_base.catalogue[unanswered[0]] if unanswered else None
@@ -220,7 +232,11 @@ class Interview:
             (c.name, c.score - before[c.id]) for c in then.candidates if c.score != before[c.id]
         ]
         changes.sort(key=lambda change: -abs(change[1]))
-        ends = then.urgency.level == "emergency" or bool(after.stops)
+        ends = then.urgency.level == "emergency" or (
+            bool(after.stops)
+            and Interview(self.knowledge_base, {**self._answers, question_id: value}).ending
+            is not None
+        )
         return Effect(
             answer=value,
             urgency=then.urgency.level,

@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails
 
 from livertriage.errors import KnowledgeBaseError, Problem
 from livertriage.models import (
+    STAGE_ORDER,
     URGENCY_LEVELS,
     AdviceRule,
     AskRule,
@@ -47,6 +48,7 @@ __all__ = [
     "KnowledgeBase",
     "default_rules_dir",
     "inspect_rules",
+    "questions_behind",
     "read_knowledge_base",
 ]
 
@@ -61,7 +63,6 @@ RULES_FILES = (
     "doctor_questions.toml",
     "report.toml",
 )
-_STAGE_ORDER = ("red_flag", "core", "follow_up", "history")
 #: The top-level keys each file may have (report.toml is checked whole by its model).
 _TOP_LEVEL = {
     "questions.toml": ("question", "stop"),
@@ -113,7 +114,35 @@ class KnowledgeBase:
 
     @cached_property
     def ask_rules(self) -> tuple[AskRule, ...]:
-        return tuple(question.ask_rule for question in self.questions)
+        """One per question the interview may ask; legacy questions are never asked."""
+        return tuple(q.ask_rule for q in self.questions if q.stage != "legacy")
+
+    @cached_property
+    def urgency_reach(self) -> dict[str, UrgencyLevel | None]:
+        """For each question, the highest urgency its answer could lead to: through the urgency
+        rules that read it (directly or through findings), or through the follow-ups it opens.
+        None when no answer to it can change the urgency.
+
+        The interview never lets a stop rule skip a question whose reach is above the urgency
+        already reached, so no warning sign goes unasked because the questions stopped early.
+        """
+        reach: dict[str, UrgencyLevel | None] = dict.fromkeys(self.catalogue)
+        for rule in self.urgency:
+            for question_id in questions_behind(self, rule.when):
+                if question_id in reach and _higher(rule.level, reach[question_id]):
+                    reach[question_id] = rule.level
+        changed = True
+        while changed:  # an opener reaches what the questions it opens reach
+            changed = False
+            for question in self.questions:
+                level = reach[question.id]
+                if question.ask_when is None or level is None:
+                    continue
+                for opener in questions_behind(self, question.ask_when):
+                    if opener in reach and _higher(level, reach[opener]):
+                        reach[opener] = level
+                        changed = True
+        return reach
 
     @cached_property
     def assessment_rules(self) -> tuple[Rule, ...]:
@@ -140,6 +169,10 @@ class KnowledgeBase:
         return tuple(
             sorted({t.name.split()[0].lower() for cause in self.causes for t in cause.treatment})
         )
+
+
+def _higher(level: UrgencyLevel, than: UrgencyLevel | None) -> bool:
+    return than is None or URGENCY_LEVELS.index(level) > URGENCY_LEVELS.index(than)
 
 
 def default_rules_dir() -> Path:
@@ -229,7 +262,7 @@ class _Reader:
         if levels is None or report is None:
             return None
 
-        questions.sort(key=lambda question: _STAGE_ORDER.index(question.stage))
+        questions.sort(key=lambda question: STAGE_ORDER.index(question.stage))
         knowledge_base = KnowledgeBase(
             directory=str(self.directory),
             questions=tuple(questions),
@@ -351,6 +384,7 @@ class _Reader:
                 self.error(
                     "evidence.toml", evidence.id, f"cause {evidence.cause!r} is not in causes.toml"
                 )
+        self._check_shown_with(kb)
         self._check_finding_cycles(kb)
         self._check_satisfiable(kb)
         self._check_coverage(kb)
@@ -438,6 +472,31 @@ class _Reader:
                 "questions.toml", question.id, "ask_when may read answers only, not findings"
             )
 
+    def _check_shown_with(self, kb: KnowledgeBase) -> None:
+        """Findings named by only_with / not_with, and questions named by known_from, exist."""
+        finding_ids = {finding.id for finding in kb.findings}
+
+        def check(file: str, entry: str, named: Iterable[str]) -> None:
+            for finding_id in named:
+                if finding_id not in finding_ids and self._judged(
+                    "findings.toml", "finding", finding_id
+                ):
+                    self.error(file, entry, f"unknown finding {finding_id!r}")
+
+        for cause in kb.causes:
+            for item in (*cause.note, *cause.doctor_may, *cause.treatment):
+                check("causes.toml", cause.id, item.finding_ids())
+            for question_id in cause.known_from:
+                question = kb.catalogue.get(question_id)
+                if question is None or question.kind != "yes_no":
+                    self.error(
+                        "causes.toml",
+                        cause.id,
+                        f"known_from: {question_id!r} is not a yes/no question",
+                    )
+        for advice in kb.advice:
+            check("advice.toml", advice.id, advice.not_with)
+
     def _check_finding_cycles(self, kb: KnowledgeBase) -> None:
         uses = {finding.id: set(finding.when.findings) for finding in kb.findings}
         state: dict[str, str] = {}
@@ -487,13 +546,20 @@ class _Reader:
         for cause in kb.causes:
             if cause.id not in pointed_to:
                 self.warn("causes.toml", cause.id, "no evidence rule points towards this cause")
-        in_urgency = {q for rule in kb.urgency for q in _questions_behind(kb, rule.when)}
+        in_urgency = {q for rule in kb.urgency for q in questions_behind(kb, rule.when)}
         for question in kb.questions:
             if question.stage == "red_flag" and question.id not in in_urgency:
                 self.error(
                     "questions.toml", question.id, "a red flag needs an urgency rule that reads it"
                 )
         used_findings = {f for _, rule in _rules_with_files(kb) for f in rule.when.findings}
+        used_findings |= {f for advice in kb.advice for f in advice.not_with}
+        used_findings |= {
+            f
+            for cause in kb.causes
+            for item in (*cause.note, *cause.doctor_may, *cause.treatment)
+            for f in item.finding_ids()
+        }
         for finding in kb.findings:
             if finding.id not in used_findings:
                 self.warn("findings.toml", finding.id, "no rule uses this finding")
@@ -501,7 +567,7 @@ class _Reader:
             q
             for _, rule in _rules_with_files(kb)
             if not isinstance(rule, AskRule)
-            for q in _questions_behind(kb, rule.when)
+            for q in questions_behind(kb, rule.when)
         }
         for question in kb.questions:
             if question.id not in read:
@@ -520,7 +586,7 @@ class _Reader:
                 )
 
 
-def _questions_behind(kb: KnowledgeBase, when: Condition) -> set[str]:
+def questions_behind(kb: KnowledgeBase, when: Condition) -> set[str]:
     """The questions a condition reads, directly or through its findings."""
     found = set(when.yes_no_questions())
     if when.uses_age and kb.age_question:
@@ -564,6 +630,9 @@ def _texts(kb: KnowledgeBase) -> Iterator[tuple[str, str | None, str]]:
             yield "causes.toml", cause.id, text
     for file, rule in _rules_with_files(kb):
         yield file, rule.id, rule.rationale
+    for rule in kb.urgency:
+        if rule.action:
+            yield "urgency.toml", rule.id, rule.action
     for finding in kb.findings:
         yield "findings.toml", finding.id, finding.name
     for advice in kb.advice:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "STAGE_ORDER",
     "URGENCY_LEVELS",
     "AdviceRule",
     "AskRule",
@@ -45,7 +46,16 @@ UrgencyLevel = Literal["emergency", "urgent", "soon", "routine"]
 URGENCY_LEVELS: tuple[UrgencyLevel, ...] = ("routine", "soon", "urgent", "emergency")
 
 QuestionKind = Literal["yes_no", "age"]
-Stage = Literal["red_flag", "core", "follow_up", "history"]
+Stage = Literal["red_flag", "special_group", "core", "follow_up", "history", "legacy"]
+#: The stages the interview asks, in order; "legacy" questions are accepted but never asked.
+STAGE_ORDER: tuple[Stage, ...] = (
+    "red_flag",
+    "special_group",
+    "core",
+    "follow_up",
+    "history",
+    "legacy",
+)
 Framing = Literal["possible_cause", "check_for", "rule_out"]
 
 #: Sections of the seed text (features/seed/): the opening paragraph, the five causes, and the
@@ -54,7 +64,7 @@ SEED_SECTIONS = ("intro", "1", "2", "3", "4", "5", "advice")
 
 _CITATION = re.compile(
     rf"^(?:seed §(?:{'|'.join(SEED_SECTIONS)})"
-    r"|(?:clinical_facts|triage_anchors) §\d+(?:\.\d+)* \[(?:V|V2|U)\])$"
+    r"|(?:clinical_facts|clinical_facts_2|triage_anchors) §\d+(?:\.\d+)* \[(?:V|V2|U)\])$"
 )
 _ENTRY_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*)*$")
@@ -74,7 +84,8 @@ def _check_citation(value: str) -> str:
     if not _CITATION.match(value):
         raise ValueError(
             f"source {value!r} is not a citation; use 'seed §1' … 'seed §5', 'seed §intro', "
-            "'seed §advice', or a reference such as 'clinical_facts §2.4 [V]' "
+            "'seed §advice', or a reference such as 'clinical_facts §2.4 [V]' or "
+            "'clinical_facts_2 §1 [V]' "
             "(confidence V, V2 or U)"
         )
     return value
@@ -207,15 +218,25 @@ class EvidenceRule(_RuleBase):
 
 
 class UrgencyRule(_RuleBase):
-    """Raises the urgency to at least ``level``."""
+    """Raises the urgency to at least ``level``.
+
+    ``action`` replaces the level's usual action when this rule decides the level: a special
+    group has its own place to go (a cancer team's 24-hour line, a maternity unit).
+    """
 
     level: UrgencyLevel
+    action: Line | None = None
+
+
+FindingIds = tuple[EntryId, ...]
 
 
 class AdviceRule(_RuleBase):
-    """Adds a piece of lifestyle advice."""
+    """Adds a piece of lifestyle advice, unless one of the ``not_with`` findings holds."""
 
     text: Line
+    #: Findings that hide the advice (say, advice on alcohol when the scan was of a baby).
+    not_with: FindingIds = ()
 
 
 class DoctorQuestionRule(_RuleBase):
@@ -257,8 +278,10 @@ class Question(_Frozen):
 
     @model_validator(mode="after")
     def _follow_ups_have_a_condition(self) -> Question:
-        if (self.stage == "follow_up") != (self.ask_when is not None):
-            raise ValueError("a follow_up question needs ask_when, and only follow-ups have it")
+        if self.stage == "follow_up" and self.ask_when is None:
+            raise ValueError("a follow_up question needs ask_when")
+        if self.stage not in ("follow_up", "special_group") and self.ask_when is not None:
+            raise ValueError("only follow_up and special_group questions may have ask_when")
         return self
 
     @property
@@ -273,12 +296,30 @@ class Question(_Frozen):
         )
 
 
-class SourcedText(_Frozen):
+class _Shown(_Frozen):
+    """A piece of a cause shown only with some findings, or hidden by others."""
+
+    #: Shown only when at least one of these findings holds (empty: always).
+    only_with: FindingIds = ()
+    #: Hidden when any of these findings holds (say, medicine lists for a baby).
+    not_with: FindingIds = ()
+
+    def finding_ids(self) -> tuple[str, ...]:
+        return (*self.only_with, *self.not_with)
+
+    def shown(self, findings: frozenset[str]) -> bool:
+        """Whether it is shown, given the findings that hold."""
+        if self.only_with and not findings.intersection(self.only_with):
+            return False
+        return not findings.intersection(self.not_with)
+
+
+class SourcedText(_Shown):
     text: Line
     source: Sources
 
 
-class Treatment(_Frozen):
+class Treatment(_Shown):
     """A treatment the seed names: shown only as an option a physician may consider."""
 
     name: Line
@@ -298,6 +339,9 @@ class Cause(_Frozen):
     note: tuple[SourcedText, ...] = ()
     doctor_may: tuple[SourcedText, ...] = ()
     treatment: tuple[Treatment, ...] = ()
+    #: Questions whose "yes" means a doctor already found this condition: it is then shown as a
+    #: condition that matters alongside the spots, not as an explanation of them.
+    known_from: tuple[EntryId, ...] = ()
 
     @property
     def seed_section(self) -> int | None:

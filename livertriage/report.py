@@ -42,6 +42,8 @@ _FRAMING = {
     "rule_out": "for a doctor to rule out",
 }
 _SPOKEN = {"yes": "yes", "no": "no", "unknown": "don't know"}
+#: Findings (rules/findings.toml) that make the report speak to a parent or carer.
+_CARER_FINDINGS = frozenset({"child", "fetus_or_newborn"})
 _TREATMENT_INTRO = (
     "Treatments the source text names. They are options a physician may consider, "
     "never something to start or change without one:"
@@ -85,6 +87,8 @@ class _Writer:
         self.kb = knowledge_base
         self.markdown = markdown
         self.style = style
+        held = {finding.id for finding in assessment.findings}
+        self.for_carer = bool(held & _CARER_FINDINGS)
 
     # --- building blocks -------------------------------------------------------------------------
 
@@ -131,6 +135,13 @@ class _Writer:
             "Possible causes for a physician to consider, and how soon to see one. This is not a "
             "diagnosis."
         )
+        if self.for_carer:
+            yield ""
+            yield from self.para(
+                "This report is written for the parent or carer. Medicine lists and lifestyle "
+                "advice for adults are left out: the baby's or child's own doctors decide what is "
+                "needed."
+            )
         yield from self.urgency()
         yield from self.causes()
         yield from self.advice()
@@ -175,10 +186,18 @@ class _Writer:
             )
 
     def causes(self) -> Iterator[str]:
-        yield from self.heading("Possible causes, best supported first")
-        for candidate in self.a.candidates[:DETAILED_CAUSES]:
+        explanations = [c for c in self.a.candidates if not c.known_condition]
+        known = [c for c in self.a.candidates if c.known_condition]
+        yield from self.heading("Possible explanations of the spots, best supported first")
+        if self.a.causes_uninformative:
+            yield ""
+            yield from self.para(
+                "Many answers were \"don't know\", so this list tells little: the doctor's "
+                "questions and the scan itself will say much more."
+            )
+        for candidate in explanations[:DETAILED_CAUSES]:
             yield from self.cause(candidate)
-        others = self.a.candidates[DETAILED_CAUSES:]
+        others = explanations[DETAILED_CAUSES:]
         if others:
             yield ""
             yield from self.para(
@@ -186,6 +205,14 @@ class _Writer:
                 + "; ".join(f"{c.name} ({_FRAMING[c.framing]}, score {c.score})" for c in others)
                 + "."
             )
+        if known:
+            yield from self.heading("Conditions that matter alongside the spots")
+            yield from self.para(
+                "You told us a doctor has already found these. They are shown here because they "
+                "matter alongside the spots, not as the explanation of them."
+            )
+            for candidate in known:
+                yield from self.cause(candidate)
 
     def cause(self, c: Candidate) -> Iterator[str]:
         where = (

@@ -139,6 +139,9 @@ class Triage:
     reasons: tuple[UrgencyRule, ...]
     #: (cause, score), best first; ties keep the order of causes.toml.
     ranking: tuple[tuple[Cause, int], ...]
+    #: Causes the person said a doctor already found: conditions that matter alongside the spots,
+    #: ranked after the explanations.
+    known_conditions: frozenset[str]
     unanswered_red_flags: tuple[str, ...]
     recommendation: str
 
@@ -197,6 +200,7 @@ class Evaluation:
             )
             for cause in kb.causes
         ]
+        known = {c.id for c in kb.causes if any(answers.get(q) == "yes" for q in c.known_from)}
         return Triage(
             level=level,
             reasons=tuple(
@@ -205,7 +209,9 @@ class Evaluation:
                     key=lambda rule: -urgency_rank(rule.level),
                 )
             ),
-            ranking=tuple(sorted(scores, key=lambda entry: -entry[1])),  # stable: ties keep order
+            # Explanations first, then conditions a doctor already found; stable: ties keep order.
+            ranking=tuple(sorted(scores, key=lambda entry: (entry[0].id in known, -entry[1]))),
+            known_conditions=frozenset(known),
             unanswered_red_flags=tuple(
                 q for q in tables.red_flags if answers.get(q, "unknown") == "unknown"
             ),
@@ -253,6 +259,8 @@ class _Tables:
     fixed_questions: dict[str, tuple[str, ...]]
     evidence_by_cause: dict[str, tuple[EvidenceRule, ...]]
     causes: dict[str, dict[str, Any]]
+    #: Each cause's notes, doctor steps and treatments, built once, with when each is shown.
+    cause_parts: dict[str, dict[str, tuple[tuple[Any, Any], ...]]]
     report_notes: tuple[Note, ...]
     info: KnowledgeBaseInfo
     red_flags: tuple[str, ...]
@@ -278,15 +286,6 @@ class _Tables:
                 "seed_section": cause.seed_section,
                 "prior": cause.prior,
                 "summary": cause.summary,
-                # Built once; pydantic takes model instances as they are.
-                "notes": tuple(Note(text=n.text, source=list(n.source)) for n in cause.note),
-                "doctor_may": tuple(
-                    DoctorStep(text=s.text, source=list(s.source)) for s in cause.doctor_may
-                ),
-                "treatment_options": tuple(
-                    TreatmentOption(name=t.name, note=t.note, source=list(t.source))
-                    for t in cause.treatment
-                ),
             }
             for cause in kb.causes
         }
@@ -302,9 +301,24 @@ class _Tables:
             for rule in kb.rules
             if not (rule.when.any_yes or rule.when.any_unknown or rule.when.findings)
         }
+        cause_parts = {
+            cause.id: {
+                # Built once; pydantic takes model instances as they are.
+                "notes": tuple((n, Note(text=n.text, source=list(n.source))) for n in cause.note),
+                "doctor_may": tuple(
+                    (d, DoctorStep(text=d.text, source=list(d.source))) for d in cause.doctor_may
+                ),
+                "treatment_options": tuple(
+                    (t, TreatmentOption(name=t.name, note=t.note, source=list(t.source)))
+                    for t in cause.treatment
+                ),
+            }
+            for cause in kb.causes
+        }
         return cls(
             explanations=explanations,
             fixed_questions=fixed_questions,
+            cause_parts=cause_parts,
             evidence_by_cause={
                 c.id: tuple(r for r in kb.evidence if r.cause == c.id) for c in kb.causes
             },
@@ -343,6 +357,8 @@ class _Assembler:
         if RECOMMENDATION_RULE not in self.because:
             raise RuntimeError("the engine ended without its physician recommendation")
         self._finding_answers: dict[str, set[str]] = {}
+        finding_ids = {finding.id for finding in self.kb.findings}
+        self.findings_held = frozenset(r for r in self.because if r in finding_ids)
 
     def fired(self, rule: Rule) -> bool:
         return rule.id in self.because
@@ -390,9 +406,15 @@ class _Assembler:
                 for rule in self.tables.evidence_by_cause[cause.id]
                 if self.fired(rule)
             ]
+            parts = {
+                name: [built for shown, built in items if shown.shown(self.findings_held)]
+                for name, items in self.tables.cause_parts[cause.id].items()
+            }
             candidates.append(
                 {
                     **self.tables.causes[cause.id],
+                    **parts,
+                    "known_condition": cause.id in self.triage.known_conditions,
                     "rank": rank,
                     "score": score,
                     "evidence_for": sorted(
@@ -409,13 +431,29 @@ class _Assembler:
 
     def urgency(self) -> dict[str, Any]:
         wording = self.kb.urgency_levels[self.triage.level]
+        # A special group's own action, when a rule at the level reached gives one.
+        special = (
+            rule.action
+            for rule in self.triage.reasons
+            if rule.level == self.triage.level and rule.action
+        )
         return {
             "level": self.triage.level,
             "label": wording.label,
-            "action": wording.action,
-            "reasons": [self.explained(rule, level=rule.level) for rule in self.triage.reasons],
+            "action": next(special, wording.action),
+            "reasons": [
+                self.explained(rule, level=rule.level, action=rule.action)
+                for rule in self.triage.reasons
+            ],
             "unanswered_red_flags": list(self.triage.unanswered_red_flags),
         }
+
+    def causes_uninformative(self) -> bool:
+        """True when so many answers are "don't know" (a third or more of the yes/no answers
+        given, or none given) that the ranking of causes says little."""
+        yes_no = [v for v in self.answers.values() if isinstance(v, str)]
+        unknown = sum(1 for value in yes_no if value == "unknown")
+        return not yes_no or 3 * unknown >= len(yes_no)
 
     def assessment(self) -> Assessment:
         return Assessment.model_validate(
@@ -426,7 +464,7 @@ class _Assembler:
                 "advice": [
                     self.explained(rule, text=rule.text)
                     for rule in self.kb.advice
-                    if self.fired(rule)
+                    if self.fired(rule) and not self.findings_held.intersection(rule.not_with)
                 ],
                 "questions_for_doctor": [
                     self.explained(rule, text=rule.text)
@@ -439,6 +477,7 @@ class _Assembler:
                     for rule in self.kb.findings
                     if self.fired(rule)
                 ],
+                "causes_uninformative": self.causes_uninformative(),
                 "knowledge_base": self.tables.info,
                 "disclaimer": self.kb.report.disclaimer,
                 "recommendation": self.triage.recommendation,
