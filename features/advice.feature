@@ -16,13 +16,13 @@ Feature: Lifestyle advice
   Scenario: Everyone is advised to sleep enough, and well
     Given I have answered no questions
     When livertriage assesses my answers
-    Then the advice includes "Get enough sleep, and good-quality sleep: it helps the liver repair and regenerate."
+    Then the advice includes "Get enough sleep, and good-quality sleep: the source text says it helps the liver repair and regenerate."
 
   @seed-2.4
   Scenario: Everyone is advised to eat a light, balanced diet
     Given I answer "yes" to "an earlier injury, operation or biopsy of the liver"
     When livertriage assesses my answers
-    Then the advice includes "Eat a light, balanced and nutritious diet."
+    Then the advice includes a piece about "Eat a light, balanced and nutritious diet"
 
   @seed-advice.1
   Scenario: Someone who drinks above low-risk limits hears why it matters most
@@ -38,13 +38,13 @@ Feature: Lifestyle advice
     Then the advice includes a piece about "quitting smoking"
 
   Scenario: Advice about medicines only asks for a check, and never instructs
-    Given I answer "yes" to "long-term medicines or herbal remedies that can affect the liver"
+    Given I answer "yes" to "long-term medicines or herbal remedies that might harm the liver"
     When livertriage assesses my answers
     Then the advice includes a piece about "a doctor or pharmacist can check"
     And nothing in the assessment states a diagnosis or instructs about a medicine
 
   Scenario: Advice that does not fit the answers is left out
-    Given I answer "no" to "long-term medicines or herbal remedies that can affect the liver"
+    Given I answer "no" to "long-term medicines or herbal remedies that might harm the liver"
     When livertriage assesses my answers
     Then the advice has no piece about "medicine"
 

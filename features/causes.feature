@@ -15,8 +15,8 @@ Feature: Possible causes of calcification spots on the liver
       | Chronic hepatitis                                      |
       | Hepatic tuberculosis                                   |
       | Cirrhosis                                              |
-    And the possible causes beyond the source text, for a doctor to rule out, include "A parasitic cyst, such as a hydatid cyst"
-    And the possible causes beyond the source text, for a doctor to rule out, include "A growth (tumour), including cancer that has spread"
+    And the possible causes beyond the source text, for a doctor to rule out, include "A parasite cyst: a hydatid cyst, or the fox tapeworm"
+    And the possible causes beyond the source text, for a doctor to rule out, include "A growth: a harmless one, or cancer that has spread from elsewhere"
 
   @seed-1
   Rule: Congenital calcification fits spots seen before birth or in a newborn
@@ -105,7 +105,7 @@ Feature: Possible causes of calcification spots on the liver
         | loss of appetite                                | yes    |
         | abdominal bloating                              | yes    |
       When livertriage assesses my answers
-      Then the cause listed first is "Chronic hepatitis"
+      Then "Chronic hepatitis" is shown as a condition a doctor already found, alongside the spots
       And "Chronic hepatitis" is presented as a condition a doctor may want to check for
       And the reasons for "Chronic hepatitis" include my answer about "told of hepatitis B or C, or chronic hepatitis"
       And the reasons for "Chronic hepatitis" include my answer about "persistent tiredness"
@@ -124,14 +124,15 @@ Feature: Possible causes of calcification spots on the liver
         | trigger                                                                     |
         | told of hepatitis B or C, or chronic hepatitis                              |
         | injected drugs, early blood transfusion, or grew up where hepatitis is common |
-        | long-term medicines or herbal remedies that can affect the liver            |
+        | long-term medicines or herbal remedies that might harm the liver            |
         | drinking more than low-risk limits                                          |
 
     @seed-3.2
     Scenario: livertriage explains how long inflammation can leave calcification
       Given I answer "yes" to "told of hepatitis B or C, or chronic hepatitis"
       When livertriage assesses my answers
-      Then what livertriage says about "Chronic hepatitis" mentions "scarring (fibrosis) and calcification"
+      Then what livertriage says about "Chronic hepatitis" mentions "repeated damage and repair can lead to calcification"
+      And what livertriage says about "Chronic hepatitis" mentions "radiology references do not list hepatitis itself as a usual cause"
 
     @seed-3.4
     Scenario: The source text's hepatitis treatments are only options for a physician
@@ -188,7 +189,10 @@ Feature: Possible causes of calcification spots on the liver
 
     @seed-4.4
     Scenario: The source text's TB medicines are only options under a physician's supervision
-      Given I answer "yes" to "tuberculosis (TB) in the past"
+      Given my answers are:
+        | question                        | answer |
+        | tuberculosis (TB) in the past   | yes    |
+        | drenching night sweats          | yes    |
       When livertriage assesses my answers
       Then the options a doctor may consider for "Hepatic tuberculosis" are:
         | option                            |
@@ -198,6 +202,21 @@ Feature: Possible causes of calcification spots on the liver
       And the text report names each option for "Hepatic tuberculosis" only as something a physician may consider
       And the caveat for "Isoniazid tablets" mentions "specialist supervision"
       And the caveat for "Ethambutol hydrochloride tablets" mentions "pyrazinamide"
+
+    @beyond-seed
+    Scenario: Old TB that was treated, with spots that stay the same, gets no TB medicines
+      Given my answers are:
+        | question                                       | answer |
+        | tuberculosis (TB) in the past                  | yes    |
+        | an earlier scan of the liver to compare with   | yes    |
+        | the spots are the same as on the earlier scan  | yes    |
+        | drenching night sweats                         | no     |
+        | weight loss without trying                     | no     |
+        | a cough lasting more than 3 weeks              | no     |
+      When livertriage assesses my answers
+      Then "Hepatic tuberculosis" lists no treatment options
+      And what livertriage says about "Hepatic tuberculosis" mentions "usually needs no TB treatment for the spots"
+      And what a doctor may do about "Hepatic tuberculosis" mentions "chest X-ray and sputum"
 
   @seed-5
   Rule: Cirrhosis is a condition a doctor may check for when there is ascites or an enlarged spleen
@@ -225,15 +244,16 @@ Feature: Possible causes of calcification spots on the liver
       When livertriage assesses my answers
       Then the cause listed first is "Cirrhosis"
       And the reasons for "Cirrhosis" include my answer about "genetic or metabolic liver disease in the family"
-      And what livertriage says about "Cirrhosis" mentions "genetic or metabolic factors"
+      And what livertriage says about "Cirrhosis" mentions "genetic or metabolic conditions"
 
     @seed-5.2 @seed-5.3
     Scenario: livertriage explains how scarring can leave calcified spots
       Given I answer "yes" to "told the liver is cirrhotic or scarred"
       When livertriage assesses my answers
-      Then the cause listed first is "Cirrhosis"
+      Then "Cirrhosis" is shown as a condition a doctor already found, alongside the spots
       And what livertriage says about "Cirrhosis" mentions "Scarring of the liver that damages its structure"
-      And what livertriage says about "Cirrhosis" mentions "scar tissue and nodules form, calcium salts can settle"
+      And what livertriage says about "Cirrhosis" mentions "calcium salts can settle while scar tissue forms"
+      And what livertriage says about "Cirrhosis" mentions "radiology references do not support that"
 
     @seed-5.5
     Scenario: The source text's cirrhosis treatments are only options for a physician
@@ -254,8 +274,8 @@ Feature: Possible causes of calcification spots on the liver
     Scenario: Sheep-and-dog farming points to a parasitic cyst
       Given I answer "yes" to "farms with sheep and dogs, or a known liver cyst or parasite"
       When livertriage assesses my answers
-      Then the cause listed first is "A parasitic cyst, such as a hydatid cyst"
-      And "A parasitic cyst, such as a hydatid cyst" is presented as beyond the source text
+      Then the cause listed first is "A parasite cyst: a hydatid cyst, or the fox tapeworm"
+      And "A parasite cyst: a hydatid cyst, or the fox tapeworm" is presented as beyond the source text
 
     Scenario: A past cancer and spots that changed point to a growth
       Given my answers are:
@@ -263,6 +283,6 @@ Feature: Possible causes of calcification spots on the liver
         | cancer now or in the past                        | yes    |
         | earlier scans showed the same spots, unchanged   | no     |
       When livertriage assesses my answers
-      Then the cause listed first is "A growth (tumour), including cancer that has spread"
-      And the reasons for "A growth (tumour), including cancer that has spread" include my answer about "earlier scans showed the same spots, unchanged"
+      Then the cause listed first is "A growth: a harmless one, or cancer that has spread from elsewhere"
+      And the reasons for "A growth: a harmless one, or cancer that has spread from elsewhere" include my answer about "earlier scans showed the same spots, unchanged"
       And the urgency is at least "soon"

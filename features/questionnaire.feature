@@ -21,6 +21,7 @@ Feature: The questionnaire
       | new confusion or unusual drowsiness          |
       | belly pain so severe one cannot stay still   |
       | difficulty breathing                         |
+      | fainting, collapse, or cold, clammy, pale skin |
       | yellow skin or yellow whites of the eyes     |
 
   Scenario: A yes to an emergency sign ends the questionnaire at once
@@ -60,6 +61,7 @@ Feature: The questionnaire
   Scenario: A fever opens questions about chills and night sweats
     When I reply to the questionnaire, then answer no to everything else:
       | reply |
+      | n     |
       | n     |
       | n     |
       | n     |

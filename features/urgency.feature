@@ -102,7 +102,7 @@ Feature: How soon to see a doctor
       | smoking                                                        |
       | farms with sheep and dogs, or a known liver cyst or parasite   |
       | a weakened immune system                                       |
-      | long-term medicines or herbal remedies that can affect the liver |
+      | long-term medicines or herbal remedies that might harm the liver |
       | injected drugs, early blood transfusion, or grew up where hepatitis is common |
       | genetic or metabolic liver disease in the family               |
       | earlier scans showed the same spots, unchanged                 |

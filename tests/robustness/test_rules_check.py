@@ -54,8 +54,8 @@ def unknown_cause(rules: Path) -> None:
 def findings_in_a_cycle(rules: Path) -> None:
     edit(
         rules / "findings.toml",
-        '"hepatitis_history", "alcohol_use"] }',
-        '"hepatitis_history", "alcohol_use"], findings = ["higher_risk_background"] }',
+        '"alcohol_use", "report_mass"] }',
+        '"alcohol_use", "report_mass"], findings = ["higher_risk_background"] }',
     )
 
 
@@ -68,12 +68,13 @@ def rule_that_can_never_fire(rules: Path) -> None:
 
 
 def cause_without_evidence(rules: Path) -> None:
-    drop_entry(rules / "evidence.toml", "granuloma.immunosuppressed")
+    for rule_id in ("schisto.freshwater", "schisto.endemic_origin", "schisto.spleen"):
+        drop_entry(rules / "evidence.toml", rule_id)
 
 
 def red_flag_without_urgency(rules: Path) -> None:
-    drop_entry(rules / "urgency.toml", "urgency.jaundice")
-    edit(rules / "urgency.toml", '["jaundice", "coughing_blood"]', '["coughing_blood"]')
+    drop_entry(rules / "urgency.toml", "urgency.fainting")
+    edit(rules / "urgency.toml", '"breathing_difficulty", "fainting", ', '"breathing_difficulty", ')
 
 
 BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
@@ -105,12 +106,11 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     "a cause with no evidence rule": (
         cause_without_evidence,
-        "warning: causes.toml [other_granulomatous_infection]: "
-        "no evidence rule points towards this cause",
+        "warning: causes.toml [schistosomiasis]: no evidence rule points towards this cause",
     ),
     "a red flag with no urgency rule": (
         red_flag_without_urgency,
-        "error: questions.toml [jaundice]: a red flag needs an urgency rule that reads it",
+        "error: questions.toml [fainting]: a red flag needs an urgency rule that reads it",
     ),
 }
 

@@ -41,7 +41,7 @@ def test_a_yes_opens_its_follow_ups(knowledge_base: KnowledgeBase) -> None:
         interview.answer(question.id, 45 if question.kind == "age" else "no")
     interview.answer("fever", "yes")
     asked = run_through(interview, "no")
-    assert {"chills", "night_sweats", "persistent_cough", "tb_contact"} <= set(asked)
+    assert {"chills", "night_sweats", "persistent_cough", "tb_recent_contact"} <= set(asked)
     # Follow-ups come after the core questions.
     assert asked.index("chills") > asked.index("cancer_history")
 
@@ -52,9 +52,16 @@ def test_no_follow_up_is_asked_when_nothing_opened_it(knowledge_base: KnowledgeB
     assert not asked & follow_ups
 
 
-def test_don_t_know_opens_no_follow_up(knowledge_base: KnowledgeBase) -> None:
+def test_don_t_know_opens_the_follow_ups_a_yes_would_open(knowledge_base: KnowledgeBase) -> None:
+    # "Don't know" never closes a door: an unsure fever still asks about a stiff neck and chills.
     asked = set(run_through(Interview(knowledge_base), "unknown"))
-    assert "chills" not in asked
+    assert {"chills", "stiff_neck_headache", "night_sweats", "coughing_blood"} <= asked
+    yes_opens = set(run_through(Interview(knowledge_base), "yes")) - {"fever"}
+    interview = Interview(knowledge_base)
+    run_through(interview, "unknown")
+    assert interview.evaluation.relevant_questions  # the rules still ran
+    follow_ups = {q.id for q in knowledge_base.questions if q.stage == "follow_up"}
+    assert follow_ups & yes_opens <= asked | {"stiff_neck_headache"}
 
 
 @pytest.mark.parametrize(
@@ -86,17 +93,24 @@ def test_a_stop_rule_ends_the_interview_for_a_child(knowledge_base: KnowledgeBas
     while (question := interview.current) is not None and question.id != "age":
         interview.answer(question.id, "no")
     interview.answer("age", 9)
+    asked = run_through(interview, "no")
     assert interview.finished
     assert interview.ending is not None
     assert interview.ending.rule == "stop.child"
     assert not interview.ending.emergency
+    # Only questions that could still raise the urgency are asked after the stop rule holds.
+    reach = knowledge_base.urgency_reach
+    assert all(reach[question] is not None for question in asked)
+    assert not {"liver_injury_history", "liver_infection_history", "smoking"} & set(asked)
 
 
 def test_a_pregnancy_finding_ends_the_adult_questions(knowledge_base: KnowledgeBase) -> None:
     interview = Interview(knowledge_base, {"prenatal_finding": "yes"})
     asked = run_through(interview, "no")
-    # The warning signs are still asked, then the questions stop.
-    assert asked == [q.id for q in knowledge_base.questions if q.stage == "red_flag"]
+    # The warning signs are still asked, and whatever could raise the urgency; then they stop.
+    red_flags = [q.id for q in knowledge_base.questions if q.stage == "red_flag"]
+    assert asked[: len(red_flags)] == red_flags
+    assert not {"liver_injury_history", "liver_infection_history", "smoking"} & set(asked)
     assert interview.ending is not None
     assert interview.ending.rule == "stop.pregnancy_or_newborn"
     assert interview.assessment().candidates[0].id == "congenital"
@@ -108,9 +122,33 @@ def test_no_stop_rule_skips_a_warning_sign(knowledge_base: KnowledgeBase) -> Non
     asked = run_through(interview, "no")
     red_flags = [q.id for q in knowledge_base.questions if q.stage == "red_flag"]
     assert "fever" in red_flags
-    assert asked == red_flags
+    assert asked[: len(red_flags)] == red_flags
     assert interview.ending is not None
     assert interview.ending.rule == "stop.child"
+
+
+def test_a_stop_rule_waits_for_every_question_that_could_raise_the_urgency(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # A fever in pregnancy: chills and a stiff neck can still raise the urgency, so they are
+    # asked although the stop rule for a pregnancy-scan finding already holds.
+    interview = Interview(knowledge_base, {"prenatal_finding": "yes", "fever": "yes"})
+    asked = run_through(interview, "no")
+    assert {"chills", "stiff_neck_headache"} <= set(asked)
+    assert interview.ending is not None
+    assert interview.ending.rule == "stop.pregnancy_or_newborn"
+
+
+def test_a_baby_with_a_fever_is_asked_whether_it_is_under_3_months(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    interview = Interview(knowledge_base, {"fever": "yes", "age": 0})
+    asked = run_through(interview, "no")
+    assert "baby_under_3_months" in asked
+    interview = Interview(knowledge_base, {"fever": "yes", "age": 0})
+    while (question := interview.current) is not None:
+        interview.answer(question.id, "yes" if question.id == "baby_under_3_months" else "no")
+    assert interview.assessment().urgency.level == "emergency"
 
 
 def test_back_undoes_the_last_answer_and_recomputes(knowledge_base: KnowledgeBase) -> None:

@@ -30,7 +30,10 @@ TYPICAL: dict[str, tuple[dict[str, object], set[str]]] = {
         {"tb_history": "yes", "night_sweats": "yes", "persistent_cough": "yes"},
         {"tb_history", "night_sweats", "persistent_cough"},
     ),
-    "cirrhosis": ({"known_cirrhosis": "yes", "ascites": "yes"}, {"known_cirrhosis", "ascites"}),
+    "cirrhosis": (
+        {"splenomegaly": "yes", "ascites": "yes", "alcohol_use": "yes"},
+        {"splenomegaly", "ascites", "alcohol_use"},
+    ),
 }
 
 

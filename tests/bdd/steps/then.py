@@ -92,6 +92,12 @@ def cause_text_mentions(assessment: Assessment, name: str, phrase: str) -> None:
     assert phrase in said, said
 
 
+@then(parsers.parse('what a doctor may do about "{name}" mentions "{phrase}"'))
+def doctor_may_mentions(assessment: Assessment, name: str, phrase: str) -> None:
+    steps = [step.text for step in candidate_named(assessment, name).doctor_may]
+    assert any(phrase in step for step in steps), steps
+
+
 @then(parsers.parse('the options a doctor may consider for "{name}" are:'))
 def treatment_options(assessment: Assessment, name: str, datatable: list[list[str]]) -> None:
     options = [t.name for t in candidate_named(assessment, name).treatment_options]
@@ -135,6 +141,24 @@ def presented_as_check_for(
     assert candidate.framing == "check_for"
     report = render(assessment, knowledge_base, "text")
     assert f"{candidate.name}: a condition a doctor may want to check for" in report
+
+
+@then(parsers.parse('"{name}" is shown as a condition a doctor already found, alongside the spots'))
+def shown_as_known_condition(
+    assessment: Assessment, knowledge_base: KnowledgeBase, name: str
+) -> None:
+    candidate = candidate_named(assessment, name)
+    assert candidate.known_condition
+    explanations = [c for c in assessment.candidates if not c.known_condition]
+    assert assessment.candidates.index(candidate) >= len(explanations), ranking(assessment)
+    report = render(assessment, knowledge_base, "text")
+    alongside = report.index("CONDITIONS THAT MATTER ALONGSIDE THE SPOTS")
+    assert report.index(f"{candidate.name}: ", alongside) > alongside
+
+
+@then(parsers.parse('"{name}" lists no treatment options'))
+def no_treatment_options(assessment: Assessment, name: str) -> None:
+    assert candidate_named(assessment, name).treatment_options == []
 
 
 @then(parsers.parse('"{name}" is presented as beyond the source text'))
