@@ -197,6 +197,23 @@ def urgency_is(assessment: Assessment, level: UrgencyLevel) -> None:
     assert assessment.urgency.level == level, [r.rule for r in assessment.urgency.reasons]
 
 
+@then(parsers.parse('the action mentions "{words}"'))
+def action_mentions(assessment: Assessment, words: str) -> None:
+    assert words in assessment.urgency.action, assessment.urgency.action
+
+
+@then("no possible cause lists a medicine")
+def no_cause_lists_a_medicine(assessment: Assessment) -> None:
+    options = [t.name for c in assessment.candidates for t in c.treatment_options]
+    assert not [name for name in options if "tablets" in name or "capsules" in name], options
+
+
+@then(parsers.parse('the text report says "{words}"'))
+def text_report_says(assessment: Assessment, knowledge_base: KnowledgeBase, words: str) -> None:
+    report = " ".join(render(assessment, knowledge_base, "text").split())
+    assert words in report
+
+
 @then(parsers.parse('the urgency is at least "{level}"'))
 def urgency_at_least(assessment: Assessment, level: UrgencyLevel) -> None:
     assert urgency_rank(assessment.urgency.level) >= urgency_rank(level), assessment.urgency.level
