@@ -75,4 +75,4 @@ Feature: Lifestyle advice
       | a belly swollen with fluid (ascites)                           | liver stiffness scan          |
       | cancer now or in the past                                      | earlier cancer                |
       | farms with sheep and dogs, or a known liver cyst or parasite   | hydatid                       |
-      | spots seen on a pregnancy scan or in a newborn baby            | chromosome                    |
+      | spots seen in an unborn baby on a pregnancy scan, or in a newborn baby            | chromosome                    |

@@ -45,7 +45,7 @@ Feature: Babies and children have their own warning signs and their own doctors
     Given my answers are:
       | question                                             | answer |
       | age in years                                         | 0      |
-      | spots seen on a pregnancy scan or in a newborn baby  | no     |
+      | spots seen in an unborn baby on a pregnancy scan, or in a newborn baby  | no     |
       | fever now or recently                                | no     |
     When livertriage assesses my answers
     Then the urgency is at least "soon"
@@ -76,6 +76,7 @@ Feature: Babies and children have their own warning signs and their own doctors
       | n     |
       | n     |
       | y     |
+      | n     |
       | 9     |
     Then I was asked about "a stiff neck with a severe headache"
     And I was asked about "shivering or shaking chills with the fever"

@@ -25,11 +25,11 @@ Feature: Possible causes of calcification spots on the liver
     Scenario: Spots seen on a pregnancy scan
       Given my answers are:
         | question                                             | answer |
-        | spots seen on a pregnancy scan or in a newborn baby  | yes    |
+        | spots seen in an unborn baby on a pregnancy scan, or in a newborn baby  | yes    |
         | age in years                                         | 0      |
       When livertriage assesses my answers
       Then the cause listed first is "Congenital calcification"
-      And the reasons for "Congenital calcification" include my answer about "spots seen on a pregnancy scan or in a newborn baby"
+      And the reasons for "Congenital calcification" include my answer about "spots seen in an unborn baby on a pregnancy scan, or in a newborn baby"
       And what livertriage says about "Congenital calcification" mentions "before birth"
       And what livertriage says about "Congenital calcification" mentions "calcium salts"
       And the recommendation tells me to see a physician
@@ -37,7 +37,7 @@ Feature: Possible causes of calcification spots on the liver
 
     @seed-1.2
     Scenario: Congenital calcification usually needs only follow-up
-      Given I answer "yes" to "spots seen on a pregnancy scan or in a newborn baby"
+      Given I answer "yes" to "spots seen in an unborn baby on a pregnancy scan, or in a newborn baby"
       When livertriage assesses my answers
       Then what livertriage says about "Congenital calcification" mentions "no special treatment, only regular follow-up"
       And the options a doctor may consider for "Congenital calcification" are:
@@ -45,9 +45,9 @@ Feature: Possible causes of calcification spots on the liver
         | Regular follow-up observation  |
 
     Scenario: Spots found in an adult point away from a congenital cause
-      Given I answer "no" to "spots seen on a pregnancy scan or in a newborn baby"
+      Given I answer "no" to "spots seen in an unborn baby on a pregnancy scan, or in a newborn baby"
       When livertriage assesses my answers
-      Then the reasons against "Congenital calcification" include my answer about "spots seen on a pregnancy scan or in a newborn baby"
+      Then the reasons against "Congenital calcification" include my answer about "spots seen in an unborn baby on a pregnancy scan, or in a newborn baby"
 
   @seed-2
   Rule: Healed lesions fit an earlier injury, with no symptoms and no change over time
@@ -58,7 +58,7 @@ Feature: Possible causes of calcification spots on the liver
         | question                                              | answer |
         | an earlier injury, operation or biopsy of the liver   | yes    |
         | earlier scans showed the same spots, unchanged        | yes    |
-        | spots seen on a pregnancy scan or in a newborn baby   | no     |
+        | spots seen in an unborn baby on a pregnancy scan, or in a newborn baby   | no     |
         | fever now or recently                                 | no     |
         | weight loss without trying                            | no     |
         | pain or discomfort in the upper right belly           | no     |
@@ -79,7 +79,7 @@ Feature: Possible causes of calcification spots on the liver
       Given my answers are:
         | question                                         | answer |
         | a treated liver abscess or infection             | yes    |
-        | spots seen on a pregnancy scan or in a newborn baby | no  |
+        | spots seen in an unborn baby on a pregnancy scan, or in a newborn baby | no  |
       When livertriage assesses my answers
       Then the cause listed first is "Healed lesions from an earlier injury or inflammation"
       And what livertriage says about "Healed lesions from an earlier injury or inflammation" mentions "The liver repairs itself well"
@@ -201,6 +201,7 @@ Feature: Possible causes of calcification spots on the liver
         | Ethambutol hydrochloride tablets  |
       And the text report names each option for "Hepatic tuberculosis" only as something a physician may consider
       And the caveat for "Isoniazid tablets" mentions "specialist supervision"
+      And what a doctor may do about "Hepatic tuberculosis" mentions "chest X-ray and sputum"
       And the caveat for "Ethambutol hydrochloride tablets" mentions "pyrazinamide"
 
     @beyond-seed
@@ -216,7 +217,6 @@ Feature: Possible causes of calcification spots on the liver
       When livertriage assesses my answers
       Then "Hepatic tuberculosis" lists no treatment options
       And what livertriage says about "Hepatic tuberculosis" mentions "usually needs no TB treatment for the spots"
-      And what a doctor may do about "Hepatic tuberculosis" mentions "chest X-ray and sputum"
 
   @seed-5
   Rule: Cirrhosis is a condition a doctor may check for when there is ascites or an enlarged spleen

@@ -35,7 +35,7 @@ Feature: Pregnancy has its own warning signs
   Scenario: Spots seen in an unborn baby point to congenital calcification, for the obstetric team
     Given my answers are:
       | question                                             | answer |
-      | spots seen on a pregnancy scan or in a newborn baby  | yes    |
+      | spots seen in an unborn baby on a pregnancy scan, or in a newborn baby  | yes    |
       | age in years                                         | 0      |
     When livertriage assesses my answers
     Then the cause listed first is "Congenital calcification"
@@ -55,6 +55,7 @@ Feature: Pregnancy has its own warning signs
       | n     |
       | n     |
       | y     |
+      | n     |
       | 30    |
       | n     |
       | n     |

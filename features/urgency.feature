@@ -54,8 +54,27 @@ Feature: How soon to see a doctor
       | yellow skin or yellow whites of the eyes  | persistent tiredness                         |
       | fever now or recently                     | shivering or shaking chills with the fever   |
       | fever now or recently                     | pain or discomfort in the upper right belly  |
-      | fever now or recently                     | told the liver is cirrhotic or scarred       |
       | coughing up blood                         | a cough lasting more than 3 weeks            |
+
+  @beyond-seed
+  Scenario: A fever with cirrhosis is an emergency
+    Given my answers are:
+      | question                                | answer |
+      | fever now or recently                   | yes    |
+      | told the liver is cirrhotic or scarred  | yes    |
+    When livertriage assesses my answers
+    Then the urgency is "emergency"
+    And the urgency reasons name my answer about "told the liver is cirrhotic or scarred"
+
+  @beyond-seed
+  Scenario: A fluid-swollen belly that hurts is an emergency, fever or not
+    Given my answers are:
+      | question                                    | answer |
+      | a belly swollen with fluid (ascites)        | yes    |
+      | a swollen belly that is painful or tender   | yes    |
+      | fever now or recently                       | no     |
+    When livertriage assesses my answers
+    Then the urgency is "emergency"
 
   Scenario Outline: Symptoms or a higher-risk background mean seeing a doctor within days
     Given I answer "yes" to "<answer>"
@@ -72,7 +91,7 @@ Feature: How soon to see a doctor
       | a belly swollen with fluid (ascites)                 |
       | an enlarged spleen                                   |
       | pain or discomfort in the upper right belly          |
-      | spots seen on a pregnancy scan or in a newborn baby  |
+      | spots seen in an unborn baby on a pregnancy scan, or in a newborn baby  |
       | cancer now or in the past                            |
       | told the liver is cirrhotic or scarred               |
 

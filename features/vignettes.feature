@@ -13,5 +13,5 @@ Feature: Clinical vignettes
     When livertriage assesses every vignette
     Then the leading cause is right in at least 90% of vignettes
     And the right cause is among the first three in at least 95% of vignettes
-    And the urgency is right in at least 90% of vignettes
+    And the urgency is right in at least 95% of vignettes
     And no vignette is under-triaged

@@ -237,6 +237,13 @@ def _stop_on_hangup() -> Iterator[None]:
             signal.signal(getattr(signal, name), handler)
 
 
+_ANSWER_FOR_WHOM = (
+    "Answer every question about the person the scan was for. If you are answering for a baby,\n"
+    "a child or someone you care for, answer about them; for a scan of an unborn baby, about\n"
+    "the mother."
+)
+
+
 class _Conversation:
     """The terminal side of one interview: prompts and messages on stderr."""
 
@@ -252,6 +259,9 @@ class _Conversation:
             click.echo(click.style(text, **style) if style else text, err=True, color=self.colour)
 
     def run(self) -> None:
+        if not self.interview.answers:
+            # The questions say "you": make plain who "you" is when answering for someone else.
+            self.say(_ANSWER_FOR_WHOM, dim=True)
         while (question := self.interview.current) is not None:
             progress = self.interview.progress
             self.say()

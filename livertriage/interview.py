@@ -209,7 +209,8 @@ class Interview:
 
     def why(self, question: Question) -> Why:
         """Why ``question`` is asked now, and what a yes, a no (or an age) would change."""
-        rule = question.ask_rule
+        fired = self._evaluation.fired
+        rule = next((r for r in question.ask_rules if r.id in fired), question.ask_rules[0])
         opened_by = {
             fact.partition("=")[0]: self._answers[fact.partition("=")[0]]
             for fact in sorted(self._evaluation.because(rule.id))

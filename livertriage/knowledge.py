@@ -115,7 +115,7 @@ class KnowledgeBase:
     @cached_property
     def ask_rules(self) -> tuple[AskRule, ...]:
         """One per question the interview may ask; legacy questions are never asked."""
-        return tuple(q.ask_rule for q in self.questions if q.stage != "legacy")
+        return tuple(rule for q in self.questions if q.stage != "legacy" for rule in q.ask_rules)
 
     @cached_property
     def urgency_reach(self) -> dict[str, UrgencyLevel | None]:
@@ -136,9 +136,12 @@ class KnowledgeBase:
             changed = False
             for question in self.questions:
                 level = reach[question.id]
-                if question.ask_when is None or level is None:
+                if level is None:
                     continue
-                for opener in questions_behind(self, question.ask_when):
+                openers = {
+                    q for when in question.ask_conditions for q in questions_behind(self, when)
+                }
+                for opener in sorted(openers):
                     if opener in reach and _higher(level, reach[opener]):
                         reach[opener] = level
                         changed = True
@@ -374,8 +377,9 @@ class _Reader:
         for file, rule in _rules_with_files(kb):
             self._check_condition(kb, file, rule.id, rule.when, rule)
         for question in kb.questions:
-            if question.ask_when is not None:
-                self._check_condition(kb, "questions.toml", question.id, question.ask_when, None)
+            for when in question.ask_conditions:
+                self._check_condition(kb, "questions.toml", question.id, when, None)
+            if question.ask_conditions:
                 self._check_asked_in_time(kb, question)
         for evidence in kb.evidence:
             if evidence.cause not in kb.causes_by_id and self._judged(
@@ -459,15 +463,15 @@ class _Reader:
 
     def _check_asked_in_time(self, kb: KnowledgeBase, question: Question) -> None:
         order = list(kb.catalogue)
-        assert question.ask_when is not None
-        for opener in question.ask_when.yes_no_questions():
+        openers = [q for when in question.ask_conditions for q in when.yes_no_questions()]
+        for opener in openers:
             if opener in kb.catalogue and order.index(opener) > order.index(question.id):
                 self.error(
                     "questions.toml",
                     question.id,
                     f"ask_when reads {opener!r}, which the interview asks later",
                 )
-        if question.ask_when.findings:
+        if any(when.findings for when in question.ask_conditions):
             self.error(
                 "questions.toml", question.id, "ask_when may read answers only, not findings"
             )
@@ -486,6 +490,7 @@ class _Reader:
         for cause in kb.causes:
             for item in (*cause.note, *cause.doctor_may, *cause.treatment):
                 check("causes.toml", cause.id, item.finding_ids())
+            check("causes.toml", cause.id, cause.not_with)
             for question_id in cause.known_from:
                 question = kb.catalogue.get(question_id)
                 if question is None or question.kind != "yes_no":
@@ -554,6 +559,7 @@ class _Reader:
                 )
         used_findings = {f for _, rule in _rules_with_files(kb) for f in rule.when.findings}
         used_findings |= {f for advice in kb.advice for f in advice.not_with}
+        used_findings |= {f for cause in kb.causes for f in cause.not_with}
         used_findings |= {
             f
             for cause in kb.causes

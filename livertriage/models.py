@@ -273,26 +273,40 @@ class Question(_Frozen):
     help: Line
     why: Sentence
     source: Sources
-    ask_when: Condition | None = None
+    #: When the question is relevant: one condition, or a list of conditions of which any one
+    #: is enough. Without it, the question is asked of everyone.
+    ask_when: Condition | tuple[Condition, ...] | None = None
     snomed: Annotated[str, Field(pattern=r"^\d{6,18}$")] | None = None
 
     @model_validator(mode="after")
     def _follow_ups_have_a_condition(self) -> Question:
-        if self.stage == "follow_up" and self.ask_when is None:
+        if self.stage == "follow_up" and not self.ask_conditions:
             raise ValueError("a follow_up question needs ask_when")
-        if self.stage not in ("follow_up", "special_group") and self.ask_when is not None:
-            raise ValueError("only follow_up and special_group questions may have ask_when")
+        if self.stage in ("red_flag", "legacy") and self.ask_when is not None:
+            raise ValueError(f"a {self.stage} question may not have ask_when")
         return self
 
     @property
-    def ask_rule(self) -> AskRule:
-        """The rule that makes this question relevant: its condition, or always."""
-        return AskRule(
-            id=f"ask.{self.id}",
-            question=self.id,
-            when=self.ask_when or Condition(),
-            rationale=self.why,
-            source=self.source,
+    def ask_conditions(self) -> tuple[Condition, ...]:
+        """The conditions of ask_when, any one of which makes the question relevant."""
+        if self.ask_when is None:
+            return ()
+        return self.ask_when if isinstance(self.ask_when, tuple) else (self.ask_when,)
+
+    @property
+    def ask_rules(self) -> tuple[AskRule, ...]:
+        """The rules that make this question relevant: one per condition, or one that always
+        holds. The first is ``ask.<id>``; the others ``ask.<id>.alt<n>``."""
+        conditions = self.ask_conditions or (Condition(),)
+        return tuple(
+            AskRule(
+                id=f"ask.{self.id}" + (f".alt{index}" if index else ""),
+                question=self.id,
+                when=when,
+                rationale=self.why,
+                source=self.source,
+            )
+            for index, when in enumerate(conditions)
         )
 
 
@@ -333,7 +347,10 @@ class Cause(_Frozen):
     id: EntryId
     name: Line
     framing: Framing
-    prior: Annotated[int, Field(ge=0, le=5)] = 0
+    #: Points before any answer: 0 unless a source says the cause is common (up to 5), or that
+    #: it fits only a narrow group (down to -5, such as congenital calcification outside pregnancy
+    #: and infancy).
+    prior: Annotated[int, Field(ge=-5, le=5)] = 0
     summary: Line
     source: Sources
     note: tuple[SourcedText, ...] = ()
@@ -342,6 +359,8 @@ class Cause(_Frozen):
     #: Questions whose "yes" means a doctor already found this condition: it is then shown as a
     #: condition that matters alongside the spots, not as an explanation of them.
     known_from: tuple[EntryId, ...] = ()
+    #: Findings that leave the cause out of the list altogether (adult causes for a baby).
+    not_with: FindingIds = ()
 
     @property
     def seed_section(self) -> int | None:

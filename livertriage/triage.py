@@ -165,7 +165,8 @@ class Evaluation:
     def relevant_questions(self) -> tuple[str, ...]:
         """Questions the rules make relevant now, in interview order."""
         self._needs_interview_rules()
-        return tuple(q.question for q in self.knowledge_base.ask_rules if q.id in self.fired)
+        opened = (q.question for q in self.knowledge_base.ask_rules if q.id in self.fired)
+        return tuple(dict.fromkeys(opened))  # a question with several ask rules, once
 
     def _needs_interview_rules(self) -> None:
         if not self.interview:
@@ -199,6 +200,7 @@ class Evaluation:
                 + sum(r.weight for r in tables.evidence_by_cause[cause.id] if r.id in fired),
             )
             for cause in kb.causes
+            if not fired.intersection(cause.not_with)  # say, adult causes for a baby
         ]
         known = {c.id for c in kb.causes if any(answers.get(q) == "yes" for q in c.known_from)}
         return Triage(

@@ -2,6 +2,9 @@
 
 - top-1: the leading cause is one of the vignette's expected leading causes;
 - top-3: one of them is among the first three;
+- a condition the person says a doctor already found (known cirrhosis, known hepatitis) is shown
+  in a section of its own, alongside the explanations of the spots rather than among them; where
+  the clinician's leading cause is such a known condition, showing it there counts as a hit;
 - triage: the urgency is exactly the expected level;
 - under-triage: the urgency is below the expected level (never allowed);
 - safe (Gilbert et al. 2020): the right level, more cautious, or at most one level less cautious.
@@ -35,16 +38,23 @@ class Vignette:
 @dataclass(frozen=True)
 class Outcome:
     vignette: Vignette
+    #: The explanations of the spots, best supported first.
     ranked: tuple[str, ...]
     urgency: UrgencyLevel
+    #: Conditions shown apart, as already found by a doctor.
+    known: tuple[str, ...] = ()
+
+    @property
+    def known_hit(self) -> bool:
+        return any(cause in self.vignette.leading for cause in self.known)
 
     @property
     def top1(self) -> bool:
-        return self.ranked[0] in self.vignette.leading
+        return self.ranked[0] in self.vignette.leading or self.known_hit
 
     @property
     def top3(self) -> bool:
-        return any(cause in self.vignette.leading for cause in self.ranked[:3])
+        return any(cause in self.vignette.leading for cause in self.ranked[:3]) or self.known_hit
 
     @property
     def triage(self) -> bool:
@@ -99,7 +109,7 @@ class Figures:
             f"{count} clinical vignettes ({strata})",
             f"  top-1 cause accuracy   {self.top1:6.1%}   (bar 90%; Semigran 2015 checkers 34%)",
             f"  top-3 cause accuracy   {self.top3:6.1%}   (bar 95%; Semigran 2015 checkers 51%)",
-            f"  triage accuracy        {self.triage:6.1%}   (bar 90%; Semigran 2015 checkers 57%)",
+            f"  triage accuracy        {self.triage:6.1%}   (bar 95%; Semigran 2015 checkers 57%)",
             f"  under-triaged          {len(self.under_triaged):6d}   (bar 0)",
             f"  over-triaged           {len(self.over_triaged):6d}",
             f"  safe advice (Gilbert)  {self.safe:6.1%}   (GPs 97.0% in Gilbert 2020)",
@@ -140,8 +150,9 @@ def score(vignettes: list[Vignette], knowledge_base: KnowledgeBase) -> Figures:
         outcomes.append(
             Outcome(
                 vignette=vignette,
-                ranked=tuple(candidate.id for candidate in result.candidates),
+                ranked=tuple(c.id for c in result.candidates if not c.known_condition),
                 urgency=result.urgency.level,
+                known=tuple(c.id for c in result.candidates if c.known_condition),
             )
         )
     figures = Figures(tuple(outcomes))

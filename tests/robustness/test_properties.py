@@ -117,9 +117,11 @@ def test_adding_a_supporting_answer_never_lowers_that_causes_score(
     answers: dict[str, object], data: st.DataObject
 ) -> None:
     cause, question = data.draw(st.sampled_from(supporting_answers()))
-    before = {c.id: c.score for c in assess(answers).candidates}[cause]
-    after = {c.id: c.score for c in assess({**answers, question: "yes"}).candidates}[cause]
-    assert after >= before, (cause, question)
+    before = {c.id: c.score for c in assess(answers).candidates}
+    after = {c.id: c.score for c in assess({**answers, question: "yes"}).candidates}
+    # A cause may leave the list altogether (adult causes for a baby); while listed, it only rises.
+    if cause in before and cause in after:
+        assert after[cause] >= before[cause], (cause, question)
 
 
 def test_there_are_supporting_answers_for_every_cause() -> None:

@@ -80,3 +80,19 @@ def test_don_t_know_opens_every_question_a_yes_would_open(hidden: dict[str, Any]
         unsure = {**hidden, question: "unknown"}
         open_on_unknown = set(Interview(knowledge_base, unsure).evaluation.relevant_questions)
         assert open_on_yes <= open_on_unknown, (question, open_on_yes - open_on_unknown)
+
+
+@settings(max_examples=1000)
+@given(answers=answer_sets(), data=st.data())
+def test_don_t_know_is_never_more_than_one_level_below_yes(
+    answers: dict[str, object], data: st.DataObject
+) -> None:
+    # "Don't know" on a warning sign keeps the urgency within one level of what a yes would give:
+    # never the two-level drop of an emergency sign treated as if it were absent.
+    knowledge_base = load_knowledge_base()
+    question = data.draw(
+        st.sampled_from([q.id for q in knowledge_base.questions if q.kind == "yes_no"])
+    )
+    on_yes = urgency_rank(assess({**answers, question: "yes"}).urgency.level)
+    on_unknown = urgency_rank(assess({**answers, question: "unknown"}).urgency.level)
+    assert on_unknown >= on_yes - 1, question

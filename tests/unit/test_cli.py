@@ -134,7 +134,7 @@ def test_questions_as_json(runner: CliRunner) -> None:
     listing = json.loads(result.stdout)
     fever = next(q for q in listing if q["id"] == "fever")
     assert fever["kind"] == "yes_no"
-    assert fever["source"] == ["seed §4"]
+    assert fever["source"][0] == "seed §4"
 
 
 @pytest.mark.parametrize("which", ["answers", "assessment"])

@@ -17,10 +17,13 @@ CITATION: TypeAdapter[str] = TypeAdapter(Citation)
 
 
 def test_the_suite_is_large_and_stratified() -> None:
-    assert len(VIGNETTES) >= 40
+    assert len(VIGNETTES) >= 90
     assert len({v.id for v in VIGNETTES}) == len(VIGNETTES)
     for level in ("emergency", "urgent", "soon", "routine"):
         assert sum(1 for v in VIGNETTES if v.urgency == level) >= 8
+    # At least 10 stories for each group that most needs a safe answer.
+    for group in ("immune-", "child-", "pregnancy-", "unknown-", "mixed-"):
+        assert sum(1 for v in VIGNETTES if v.id.startswith(group)) >= 10, group
 
 
 def test_every_seed_cause_leads_several_vignettes() -> None:
