@@ -1,6 +1,7 @@
 # livertriage: two commands need only Python 3.11+ and make.
 #   make run    create .venv, install, start the questionnaire
 #   make test   create .venv, install the dev tools, run ruff, mypy and pytest (BDD included)
+#   make test-long  the property runs that take minutes (marker "long"); .ci/run runs them too
 #   make bench  the performance benchmark (docs/performance.md)
 
 VENV := .venv
@@ -11,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
 	then echo $$p; break; fi; done)
 
-.PHONY: run test bench lint format typecheck pytest clean
+.PHONY: run test test-long bench lint format typecheck pytest clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then echo "livertriage needs Python 3.11 or newer on PATH (or PYTHON=...)." >&2; exit 2; fi
@@ -40,6 +41,10 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
+
+# Thousands of simulated interviews: minutes, so not part of make test.
+test-long: $(VENV)/.installed-dev
+	$(BIN)/pytest -m long
 
 # The benchmark: prints Markdown figures (see docs/performance.md). Not part of make test.
 bench: $(VENV)/.installed

@@ -57,6 +57,10 @@ def _show(value: object) -> str:
         text = json.dumps(value, ensure_ascii=False, allow_nan=True)
     except (TypeError, ValueError):
         text = repr(value)
+    except RecursionError:  # a value nested thousands deep: say what it is, not all of it
+        text = f"{_describe_type(value)} nested too deeply"
+    # Lone surrogates cannot be written as UTF-8: show them escaped.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:37] + "..."
 

@@ -152,6 +152,12 @@ class DerivedFinding(_Explained):
 class KnowledgeBaseInfo(_Output):
     version: str
     fingerprint: str = Field(description="SHA-256 of the rules files used.")
+    shipped: bool = Field(
+        default=True, description="False when a modified knowledge base (--rules-dir) was used."
+    )
+    directory: str | None = Field(
+        default=None, description="Where a modified knowledge base was read from."
+    )
 
 
 class Assessment(_Output):

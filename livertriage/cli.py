@@ -21,7 +21,13 @@ import click
 from livertriage import __version__
 from livertriage.answers import answers_json_schema, parse_answers_json
 from livertriage.assessment import Assessment
-from livertriage.errors import AnswersError, KnowledgeBaseError, LiverTriageError, SessionError
+from livertriage.errors import (
+    AnswersError,
+    KnowledgeBaseError,
+    LiverTriageError,
+    SessionError,
+    printable,
+)
 from livertriage.interview import Interview, Why, choices, interpret
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import Question
@@ -89,9 +95,32 @@ class _BadInput(_Failure):
     exit_code = 2
 
 
+def stdin_closed() -> bool:
+    """Whether standard input was closed when livertriage started (as with ``<&-``)."""
+    return _closed_stdin
+
+
+_closed_stdin = False
+
+
+def _open_missing_streams() -> None:
+    """A closed standard input reads as empty; a closed standard output is bad usage."""
+    global _closed_stdin
+    if sys.stdin is None:
+        _closed_stdin = True
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115  (lives as long as we do)
+    if sys.stdout is None:
+        if sys.stderr is not None:
+            click.echo(
+                "livertriage: error: standard output is closed; nothing could be shown", err=True
+            )
+        sys.exit(2)
+
+
 class _Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """click's main, with usage errors in one line like every other bad input."""
+        _open_missing_streams()
         click_main: Any = super().main  # its overloads cannot see through *args
         if not kwargs.pop("standalone_mode", True):
             return click_main(*args, standalone_mode=False, **kwargs)
@@ -118,7 +147,7 @@ class _Group(click.Group):
                 if len(error.problems) > 1
                 else ""
             )
-            raise _BadInput(f"{error}{hint}") from None
+            raise _BadInput(printable(f"{error}{hint}")) from None
         except LiverTriageError as error:
             raise (_BadInput if error.exit_code == 2 else _Failure)(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -134,6 +163,8 @@ class _Group(click.Group):
 def _read_answers(source: str) -> bytes:
     try:
         if source == "-":
+            if stdin_closed():
+                raise AnswersError("--answers: cannot read '-': standard input is closed")
             data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
         else:
             with open(source, "rb") as handle:
@@ -449,32 +480,48 @@ def ask_command(
     use_colour = _use_colour(colour)
 
     given: dict[str, object] = {}
+    dropped: tuple[str, ...] = ()
     if answers_path:
         given = dict(parse_answers_json(_read_answers(answers_path), kb.catalogue).root)
     elif resume_path:
         session = load_session(resume_path, kb)
-        given = session.answers
-        if session.dropped:
-            click.echo(
-                "These saved answers are no longer asked, and are left out: "
-                + ", ".join(session.dropped),
-                err=True,
-            )
+        given, dropped = session.answers, session.dropped
     try:
         interview = Interview(kb, given)
     except AnswersError as error:
         if resume_path:
             raise SessionError(f"--resume: {str(resume_path)!r}: {error}") from None
         raise
+    if dropped:  # only once the rest is known to be good: bad input stays one line
+        click.echo(
+            "These saved answers are no longer asked, and are left out: " + ", ".join(dropped),
+            err=True,
+        )
 
-    conversation = _Conversation(interview, use_colour, interactive=sys.stdin.isatty())
-    if not no_input:
-        try:
-            with _stop_on_hangup():
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    conversation = _Conversation(interview, use_colour, interactive=interactive)
+    try:
+        # Until the report is out, a hang-up or a kill still keeps the answers.
+        with _stop_on_hangup():
+            if not no_input:
                 conversation.run()
-        except (_Stopped, KeyboardInterrupt):  # Ctrl-C between prompts too: keep the answers
-            _stop(conversation, session_file or resume_path, kb)
+            saved = _report(interview, kb, fmt, use_colour, save_path, save_format, resume_path)
+    except (_Stopped, KeyboardInterrupt):  # Ctrl-C between prompts too: keep the answers
+        _stop(conversation, session_file or resume_path, kb)
+    if not saved:
+        raise click.exceptions.Exit(1)
 
+
+def _report(
+    interview: Interview,
+    kb: KnowledgeBase,
+    fmt: Format,
+    use_colour: bool,
+    save_path: str | None,
+    save_format: Format | None,
+    resume_path: Path | None,
+) -> bool:
+    """Show the report at the end of the questions; whether it was saved where asked."""
     assessment = interview.assessment()
     # Notices first: the report, ending with the physician recommendation, comes last, and
     # is shown even if it could not be saved.
@@ -487,14 +534,17 @@ def ask_command(
             err=True,
         )
     click.echo(render(assessment, kb, fmt, _style(use_colour)), nl=False, color=use_colour)
-    if not saved:
-        raise click.exceptions.Exit(1)
+    return saved
 
 
 def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: Format) -> bool:
     """Write the report; say where, or why not. Whether it was written."""
     try:
-        path.write_text(render(assessment, kb, fmt), encoding="utf-8")
+        # A health report: readable by its owner only, like the session files.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "w", encoding="utf-8") as report:
+            os.fchmod(report.fileno(), 0o600)
+            report.write(render(assessment, kb, fmt))
     except OSError as error:
         click.echo(
             f"livertriage: error: --save: could not write {str(path)!r}: {error.strerror}; "
@@ -638,9 +688,12 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
         raise click.exceptions.Exit(1)
 
 
-@cli.group(epilog=EPILOG)
-def rules() -> None:
+@cli.group(epilog=EPILOG, invoke_without_command=True)
+@click.pass_context
+def rules(ctx: click.Context) -> None:
     """Work with the knowledge base (the rules directory)."""
+    if ctx.invoked_subcommand is None:
+        raise click.UsageError('missing command: use "livertriage rules check [DIRECTORY]"')
 
 
 @rules.command("check", epilog=EPILOG)
@@ -657,8 +710,8 @@ def rules_check(directory: Path | None, strict: bool) -> None:
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in (*errors, *warnings):
-        click.echo(f"{problem.severity}: {problem}")
-    where = str(target) if target else "the shipped knowledge base"
+        click.echo(printable(f"{problem.severity}: {problem}"))
+    where = printable(str(target)) if target else "the shipped knowledge base"
     if not problems:
         click.echo(f"{where}: no problems")
         return

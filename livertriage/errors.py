@@ -12,6 +12,7 @@ Each error's ``str()`` is one line, fit to show a person as it is.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +22,19 @@ __all__ = [
     "LiverTriageError",
     "Problem",
     "SessionError",
+    "printable",
 ]
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes, so that nothing read from a file (a
+    rules file someone else wrote, a file name) can clear the screen or rewrite a line."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in ("Cc", "Cs") or 0x202A <= ord(char) <= 0x202E
+        else char
+        for char in text
+    )
 
 
 class LiverTriageError(Exception):

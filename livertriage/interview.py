@@ -130,10 +130,23 @@ class Interview:
         given = dict(answers or {})
         checked = parse_answers(given, knowledge_base.catalogue).root
         # Keep the order the answers were given in, for "back".
-        self._answers: dict[str, AnswerValue] = {qid: checked[qid] for qid in given}
-        self._evaluation = evaluate(self._answers, knowledge_base, interview=True)
+        self._set({qid: checked[qid] for qid in given})
 
     # --- state -----------------------------------------------------------------------------
+
+    def _set(self, answers: dict[str, AnswerValue]) -> None:
+        """Run the rules over new answers, then take both in one assignment: a signal that
+        stops the interview midway finds the old answers with their own evaluation, or the new
+        ones with theirs, never new answers with a stale evaluation."""
+        self._state = (answers, evaluate(answers, self.knowledge_base, interview=True))
+
+    @property
+    def _answers(self) -> dict[str, AnswerValue]:
+        return self._state[0]
+
+    @property
+    def _evaluation(self) -> Evaluation:
+        return self._state[1]
 
     @property
     def answers(self) -> dict[str, AnswerValue]:
@@ -192,17 +205,16 @@ class Interview:
     def answer(self, question_id: str, value: object) -> None:
         """Record an answer (checked like any other) and run the rules again."""
         checked = parse_answers({question_id: value}, self.knowledge_base.catalogue).root
-        self._answers.pop(question_id, None)
-        self._answers[question_id] = checked[question_id]
-        self._evaluation = evaluate(self._answers, self.knowledge_base, interview=True)
+        answers = {q: v for q, v in self._answers.items() if q != question_id}
+        answers[question_id] = checked[question_id]
+        self._set(answers)
 
     def back(self) -> str | None:
         """Undo the last answer; return its question id, or None if nothing was answered."""
         if not self._answers:
             return None
         question_id = next(reversed(self._answers))
-        del self._answers[question_id]
-        self._evaluation = evaluate(self._answers, self.knowledge_base, interview=True)
+        self._set({q: v for q, v in self._answers.items() if q != question_id})
         return question_id
 
     # --- explanation -----------------------------------------------------------------------

@@ -41,7 +41,12 @@ from livertriage.models import (
     UrgencyLevel,
     UrgencyRule,
 )
-from livertriage.safety import CONTRACT_QUESTION_IDS, find_unsafe_language
+from livertriage.safety import (
+    CONTRACT_QUESTION_IDS,
+    RED_FLAG_QUESTIONS,
+    find_unsafe_language,
+    wording_problems,
+)
 
 __all__ = [
     "RULES_FILES",
@@ -294,6 +299,8 @@ class _Reader:
             self.error(name, None, "not UTF-8 text")
         except tomllib.TOMLDecodeError as error:
             self.error(name, None, f"TOML syntax error: {error}")
+        except RecursionError:
+            self.error(name, None, "a value is nested too deeply to read")
         except OSError as error:
             self.error(name, None, f"cannot be read: {error.strerror}")
         self.unreadable.add(name)
@@ -393,13 +400,26 @@ class _Reader:
         self._check_satisfiable(kb)
         self._check_coverage(kb)
         self._check_language(kb)
+        self._check_urgency_wording(kb)
+
+    def _check_urgency_wording(self, kb: KnowledgeBase) -> None:
+        """The words the person reads must say what the level means (CONTRACT.md §2): a level's
+        label cannot be changed into "no hurry" while its id still says emergency."""
         for level, wording in kb.urgency_levels.items():
+            entry = f"level.{level}"
             if "physician" not in wording.recommendation.lower():
                 self.error(
                     "urgency.toml",
-                    f"level.{level}",
+                    entry,
                     "the recommendation must tell the person to see a physician (CONTRACT.md §2)",
                 )
+            for text in (wording.label, wording.action, wording.recommendation):
+                for problem in wording_problems(level, text):
+                    self.error("urgency.toml", entry, problem)
+        for rule in kb.urgency:
+            if rule.action:
+                for problem in wording_problems(rule.level, rule.action, label=False):
+                    self.error("urgency.toml", rule.id, f"action: {problem}")
 
     def _check_duplicates(self, kb: KnowledgeBase) -> None:
         groups: list[tuple[str, Iterable[str]]] = [
@@ -429,6 +449,14 @@ class _Reader:
             elif question.kind != expected:
                 self.error(
                     "questions.toml", question_id, f"kind must be {expected!r} (CONTRACT.md §1)"
+                )
+        for question_id in RED_FLAG_QUESTIONS:
+            question = kb.catalogue.get(question_id)
+            if question is not None and question.stage != "red_flag":
+                self.error(
+                    "questions.toml",
+                    question_id,
+                    "a warning sign of the urgency floor must be asked first, in stage 'red_flag'",
                 )
         ages = [q.id for q in kb.questions if q.kind == "age"]
         if len(ages) > 1:

@@ -9,6 +9,7 @@ Checks that span several entries or files (unknown ids, cycles, the urgency floo
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -112,13 +113,21 @@ def _check_rule_id(value: str) -> str:
 def _check_sentence(value: str) -> str:
     if "\n" in value or not value.endswith(".") or re.search(r"[.!?] [A-Z]", value):
         raise ValueError("a rationale must be one sentence on one line, ending with a full stop")
+    return _check_printable(value)
+
+
+def _check_printable(value: str) -> str:
+    # A carriage return or an escape sequence could rewrite what the person sees on screen.
+    bad = [char for char in value if unicodedata.category(char) == "Cc"]
+    if bad:
+        raise ValueError(f"text must not contain control characters (found {bad[0]!r})")
     return value
 
 
 def _check_line(value: str) -> str:
     if not value.strip() or "\n" in value:
         raise ValueError("text must be one non-empty line")
-    return value
+    return _check_printable(value)
 
 
 Citation = Annotated[str, AfterValidator(_check_citation)]

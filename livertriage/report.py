@@ -135,6 +135,13 @@ class _Writer:
             "Possible causes for a physician to consider, and how soon to see one. This is not a "
             "diagnosis."
         )
+        info = self.a.knowledge_base
+        if not info.shipped:
+            yield ""
+            yield from self.para(
+                f"Made with a modified knowledge base from {info.directory}, not the one "
+                "livertriage ships: its rules may differ from the checked ones."
+            )
         if self.for_carer:
             yield ""
             yield from self.para(
@@ -149,9 +156,10 @@ class _Writer:
         yield from self.notes()
         yield from self.answers()
         yield ""
+        modified = "" if self.a.knowledge_base.shipped else ", modified"
         yield from self.para(
             f"{self.a.disclaimer} Knowledge base {self.a.knowledge_base.version} "
-            f"({self.a.knowledge_base.fingerprint[:12]})."
+            f"({self.a.knowledge_base.fingerprint[:12]}{modified})."
         )
         yield ""
         # The physician recommendation is always the last line.

@@ -88,11 +88,17 @@ def _load(directory: Path) -> KnowledgeBase:
 
 def check_knowledge_base(path: str | Path | None = None) -> tuple[Problem, ...]:
     """Every problem in a rules directory (the shipped one when ``path`` is None): errors, which
-    stop it from loading, and warnings. The urgency floor is checked when nothing else is wrong.
+    stop it from loading, and warnings. When nothing else is wrong, the urgency floor, "don't know"
+    never lowering the urgency, and stop rules never skipping a question that could raise it are
+    proven by running the rules (:mod:`livertriage.proofs`).
     """
     knowledge_base, problems = inspect_rules(Path(path) if path else default_rules_dir())
     if knowledge_base is not None and not any(p.severity == "error" for p in problems):
         problems += tuple(_floor_problems(knowledge_base))
+    if knowledge_base is not None and not any(p.severity == "error" for p in problems):
+        from livertriage.proofs import safety_problems  # it runs interviews, which import us
+
+        problems += tuple(safety_problems(knowledge_base))
     return problems
 
 
@@ -328,10 +334,24 @@ class _Tables:
             report_notes=tuple(
                 Note(id=n.id, text=n.text, source=list(n.source)) for n in kb.report.note
             ),
-            info=KnowledgeBaseInfo(version=kb.version, fingerprint=kb.fingerprint),
+            info=_info(kb),
             red_flags=tuple(q.id for q in kb.questions if q.stage == "red_flag"),
             position=position,
         )
+
+
+def _info(kb: KnowledgeBase) -> KnowledgeBaseInfo:
+    """The version and fingerprint, and where the rules came from if not the shipped ones."""
+    try:
+        shipped = Path(kb.directory).resolve() == default_rules_dir().resolve()
+    except KnowledgeBaseError:  # no shipped rules at all: whatever was loaded is not them
+        shipped = False
+    return KnowledgeBaseInfo(
+        version=kb.version,
+        fingerprint=kb.fingerprint,
+        shipped=shipped,
+        directory=None if shipped else kb.directory,
+    )
 
 
 _tables: weakref.WeakKeyDictionary[KnowledgeBase, _Tables] = weakref.WeakKeyDictionary()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -274,10 +275,14 @@ def test_save_to_a_folder_that_does_not_exist_fails_before_any_question(
 def test_a_report_that_cannot_be_saved_is_still_shown(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full_disk(self: Path, *args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
+    real_open = os.open
 
-    monkeypatch.setattr("livertriage.cli.Path.write_text", full_disk)
+    def full_disk(path: str, *args: object, **kwargs: object) -> int:
+        if str(path).endswith(".md"):
+            raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("livertriage.cli.os.open", full_disk)
     result = ask(runner, ["--save", str(tmp_path / "report.md")], "y\n")
     assert result.exit_code == 1
     assert "could not write" in result.stderr
