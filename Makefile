@@ -1,7 +1,7 @@
 # livertriage: two commands need only Python 3.11+ and make.
 #   make run    create .venv, install, start the questionnaire
 #   make test   create .venv, install the dev tools, run ruff, mypy and pytest (BDD included)
-#   make test-long  the property runs that take minutes (marker "long"); .ci/run runs them too
+#   make test-long  the property tests at full strength and the runs that take minutes; .ci/run runs it too
 #   make bench  the performance benchmark (docs/performance.md)
 
 VENV := .venv
@@ -42,9 +42,10 @@ typecheck: $(VENV)/.installed-dev
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-# Thousands of simulated interviews: minutes, so not part of make test.
+# Minutes, so not part of make test: the property tests at full strength (2,000 examples each)
+# and thousands of simulated interviews.
 test-long: $(VENV)/.installed-dev
-	$(BIN)/pytest -m long
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -m "long or properties"
 
 # The benchmark: prints Markdown figures (see docs/performance.md). Not part of make test.
 bench: $(VENV)/.installed

@@ -111,6 +111,7 @@ def assert_0_or_2(result: Result) -> None:
         assert_one_clear_line(result)
 
 
+@pytest.mark.properties
 @given(st.binary(max_size=512))
 def test_fuzz_raw_bytes(data: bytes) -> None:
     assert_0_or_2(run(data))
@@ -125,11 +126,13 @@ JSON_VALUES = st.recursive(
 )
 
 
+@pytest.mark.properties
 @given(JSON_VALUES)
 def test_fuzz_json_values(value: object) -> None:
     assert_0_or_2(run(json.dumps(value).encode()))
 
 
+@pytest.mark.properties
 @given(
     st.dictionaries(
         st.sampled_from(sorted(load_knowledge_base().catalogue)) | st.text(max_size=12),

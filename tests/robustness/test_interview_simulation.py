@@ -18,6 +18,9 @@ from livertriage.answers import AnswerValue
 from livertriage.models import urgency_rank
 from livertriage.triage import evaluate
 
+#: Run at full strength (the "ci" profile) by make test-long; make test runs them lighter.
+pytestmark = pytest.mark.properties
+
 
 @st.composite
 def hidden_answers(draw: st.DrawFn) -> dict[str, AnswerValue]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,9 @@ from livertriage import Assessment, KnowledgeBase, assess, load_knowledge_base
 from livertriage.models import Condition, urgency_rank
 from livertriage.report import render
 from livertriage.safety import find_unsafe_language, floor_level
+
+#: Run at full strength (the "ci" profile) by make test-long; make test runs them lighter.
+pytestmark = pytest.mark.properties
 
 #: Every form an answer may take on the way in (CONTRACT.md §1).
 YES_NO_FORMS = st.sampled_from([True, False, "yes", "no", "unknown", None, "YES", "No"])

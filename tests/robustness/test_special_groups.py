@@ -14,6 +14,9 @@ from livertriage import Interview, assess, load_knowledge_base
 from livertriage.models import UrgencyLevel, urgency_rank
 from tests.robustness.test_properties import answer_sets
 
+#: Run at full strength (the "ci" profile) by make test-long; make test runs them lighter.
+pytestmark = pytest.mark.properties
+
 #: (the answers that put a person in the group with a warning sign, the least urgency allowed).
 GROUPS: dict[str, tuple[dict[str, object], UrgencyLevel]] = {
     "fever after chemotherapy": ({"recent_cancer_treatment": "yes", "fever": "yes"}, "emergency"),
