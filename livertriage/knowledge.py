@@ -292,6 +292,11 @@ class _Reader:
     def _document(self, name: str) -> dict[str, Any]:
         path = self.directory / name
         try:
+            if path.exists() and not path.is_file():
+                # A FIFO or a device would block the read, or never end it.
+                self.error(name, None, "not a regular file")
+                self.unreadable.add(name)
+                return {}
             return tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             self.error(name, None, "file is missing")

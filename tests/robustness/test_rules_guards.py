@@ -4,6 +4,7 @@ one of these copies passed with "no problems"."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,9 @@ def test_a_deeply_nested_value_is_a_problem_not_a_crash(rules_copy: Path) -> Non
     with (rules_copy / "report.toml").open("a", encoding="utf-8") as report:
         report.write("x = " + "[" * 500 + "]" * 500 + "\n")
     assert any("nested too deeply" in p for p in problems(rules_copy))
+
+
+def test_a_rules_file_that_is_a_fifo_is_a_problem_not_a_hang(rules_copy: Path) -> None:
+    (rules_copy / "report.toml").unlink()
+    os.mkfifo(rules_copy / "report.toml")
+    assert any("report.toml: not a regular file" in p for p in problems(rules_copy))
