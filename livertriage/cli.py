@@ -41,7 +41,13 @@ from livertriage.report import (
     render,
     spoken,
 )
-from livertriage.session import default_session_path, load_session, save_session
+from livertriage.session import (
+    Session,
+    check_session_path,
+    default_session_path,
+    load_session,
+    save_session,
+)
 from livertriage.triage import assess, check_knowledge_base, load_knowledge_base
 
 __all__ = ["cli", "main"]
@@ -393,10 +399,14 @@ def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeB
     answers = interview.answers
     # Save before saying anything: after a hang-up, writing to the terminal fails.
     path = session_file or default_session_path()
+    # A named file holding what this interview did not start from is kept: the answers then go to
+    # the default place.
+    fallback = default_session_path() if session_file else None
+    saved = path
     failure: SessionError | None = None
     if answers:
         try:
-            save_session(path, answers, kb)
+            saved = save_session(path, answers, kb, fallback=fallback)
         except SessionError as error:
             failure = error
     conversation.say()
@@ -405,6 +415,12 @@ def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeB
     elif failure is not None:
         conversation.say(f"Stopped, and {failure}. Here are your answers, so nothing is lost:")
         conversation.say(json.dumps(answers, ensure_ascii=False))
+    elif saved != path:
+        conversation.say(
+            f"Stopped. {str(path)!r} already holds something else, which is left as it is; "
+            f"your answers so far are saved in {saved}"
+        )
+        conversation.say(f"Carry on later with: livertriage ask --resume {saved}")
     else:
         conversation.say(f"Stopped. Your answers so far are saved in {path}")
         conversation.say(f"Carry on later with: livertriage ask --resume {path}")
@@ -475,12 +491,15 @@ def ask_command(
             "--answers - reads standard input, which the questions need too: "
             "add --no-input, or give the answers in a file"
         )
+    if session_file is not None and not no_input:
+        check_session_path(session_file)  # a device or a pipe: refused before any question
     save_format = _save_format(save_path) if save_path else None
     kb = _knowledge_base()
     use_colour = _use_colour(colour)
 
     given: dict[str, object] = {}
     dropped: tuple[str, ...] = ()
+    session: Session | None = None
     if answers_path:
         given = dict(parse_answers_json(_read_answers(answers_path), kb.catalogue).root)
     elif resume_path:
@@ -497,6 +516,8 @@ def ask_command(
             "These saved answers are no longer asked, and are left out: " + ", ".join(dropped),
             err=True,
         )
+    if session is not None and session.rules_changed:
+        click.echo(_other_rules(session, kb), err=True)
 
     interactive = sys.stdin is not None and sys.stdin.isatty()
     conversation = _Conversation(interview, use_colour, interactive=interactive)
@@ -510,6 +531,25 @@ def ask_command(
         _stop(conversation, session_file or resume_path, kb)
     if not saved:
         raise click.exceptions.Exit(1)
+
+
+def _other_rules(session: Session, kb: KnowledgeBase) -> str:
+    """The notice for a session saved under rules other than the current ones."""
+    said = []
+    if session.saved_version:
+        said.append(f"version {session.saved_version}")
+    if session.saved_fingerprint:
+        said.append(f"fingerprint {session.saved_fingerprint[:12]}")
+    if not said:
+        return (
+            "This session does not say which rules it was saved under; its answers are checked "
+            f"against the current ones (version {printable(kb.version)})."
+        )
+    return (
+        f"This session was saved under different rules ({', '.join(said)}); its answers are "
+        f"checked against the current ones (version {printable(kb.version)}, fingerprint "
+        f"{kb.fingerprint[:12]})."
+    )
 
 
 def _report(
