@@ -62,7 +62,8 @@ EPILOG = (
 
 BATCH_EPILOG = (
     "Exit status: 0 when every line was assessed; 1 when any line became an error record; "
-    "2 bad usage or bad input (message on stderr)."
+    "2 bad usage or bad input (message on stderr); 130 or 143 when stopped by SIGINT or SIGTERM "
+    "(the output then holds whole records up to that point). A line may hold at most 1024 KiB."
 )
 
 _COLOURS: dict[Role, dict[str, Any]] = {
@@ -678,20 +679,21 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
     {"line": N, "error": "..."} for a line that could not be assessed. A summary goes to
     standard error.
     """
-    from livertriage.batch import assess_lines, default_workers  # only this command needs it
+    # Only this command needs them.
+    from livertriage.batch import assess_lines, default_workers, read_lines, writes_over_input
 
     _knowledge_base()  # check the rules once, here, before any worker starts
     rules_dir: Path | None = click.get_current_context().find_root().obj
+    if input_path == "-" and stdin_closed():
+        raise _BadInput("cannot read '-': standard input is closed")
     try:
         source = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
     except OSError as error:
         raise _BadInput(f"cannot read {input_path!r}: {error.strerror}") from None
-    if (
-        "-" not in (input_path, output_path)
-        and Path(output_path).resolve() == Path(input_path).resolve()
-    ):
+    if writes_over_input(source, output_path):  # by any name, links too: before truncating it
         source.close()
-        raise _BadInput(f"--output {output_path!r} is the input file; choose another")
+        shown = "'-' (standard output)" if output_path == "-" else repr(output_path)
+        raise _BadInput(f"--output {shown} is the input file; choose another")
     try:
         target = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8")  # noqa: SIM115
     except OSError as error:
@@ -706,7 +708,7 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
         if target is not sys.stdout:
             closing.enter_context(target)
         summary = assess_lines(
-            (line.rstrip(b"\r\n") for line in source),
+            read_lines(source),
             lambda record: target.write(record + "\n"),
             workers=workers or default_workers(),
             compact=compact,
@@ -719,11 +721,15 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
         f"{summary.urgency[level]:,} {level}"
         for level in ("emergency", "urgent", "soon", "routine")
     )
+    stopped = summary.stopped_by
     click.echo(
-        f"{summary.records:,} lines: {counts}; {summary.errors:,} "
+        (f"stopped by {signal.Signals(stopped).name} after " if stopped else "")
+        + f"{summary.records:,} lines: {counts}; {summary.errors:,} "
         f"error{'s' * (summary.errors != 1)}",
         err=True,
     )
+    if stopped:  # the records so far are whole; the status says the batch did not end
+        raise click.exceptions.Exit(128 + stopped)
     if summary.failed:
         raise click.exceptions.Exit(1)
 

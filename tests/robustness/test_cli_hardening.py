@@ -163,6 +163,15 @@ def test_reading_a_closed_standard_input_is_bad_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_batch_from_a_closed_standard_input_is_bad_input(tmp_path: Path) -> None:
+    result = run_closed(["batch", "-"], "<&-", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "livertriage: error: cannot read '-': standard input is closed"
+    ]
+
+
+@pytest.mark.slow
 def test_a_questionnaire_on_a_closed_standard_input_ends_as_at_end_of_input(
     tmp_path: Path,
 ) -> None:

@@ -62,7 +62,6 @@ def test_a_special_group_with_a_warning_sign_never_gets_less_than_its_level(
     assert urgency_rank(result.urgency.level) >= urgency_rank(level), result.urgency.reasons
 
 
-@settings(max_examples=1000)
 @given(others=answer_sets(), age=st.integers(16, 120), prenatal=st.sampled_from(["no", "unknown"]))
 def test_congenital_is_never_in_an_adults_top_three_without_a_finding_before_birth(
     others: dict[str, object], age: int, prenatal: str
@@ -72,7 +71,6 @@ def test_congenital_is_never_in_an_adults_top_three_without_a_finding_before_bir
     assert "congenital" not in top_three, [(c.id, c.score) for c in result.candidates]
 
 
-@settings(max_examples=500)
 @given(hidden=answer_sets())
 def test_don_t_know_opens_every_question_a_yes_would_open(hidden: dict[str, Any]) -> None:
     # Changing any one answer from yes to "don't know" never closes a question it opened.
@@ -85,7 +83,6 @@ def test_don_t_know_opens_every_question_a_yes_would_open(hidden: dict[str, Any]
         assert open_on_yes <= open_on_unknown, (question, open_on_yes - open_on_unknown)
 
 
-@settings(max_examples=1000)
 @given(answers=answer_sets(), data=st.data())
 def test_don_t_know_is_never_more_than_one_level_below_yes(
     answers: dict[str, object], data: st.DataObject
