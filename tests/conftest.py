@@ -29,7 +29,7 @@ settings.register_profile(
 # Both suppress the too-slow health check: answer sets are large, and a loaded machine must not
 # turn a slow draw into a failure.
 settings.register_profile(
-    "dev", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "dev", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 

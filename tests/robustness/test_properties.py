@@ -1,7 +1,7 @@
 """Properties over the whole answer space (hypothesis).
 
-Any mix of yes, no, don't know and not asked, over every question, with any valid age. The "ci"
-profile (used by .ci/run) runs 2,000 examples per property.
+Any mix of yes, no, don't know and not asked, over every question, with any valid age. make test
+runs 100 examples per property; make test-long (the "ci" profile, run by .ci/run) 2,000.
 """
 
 from __future__ import annotations
