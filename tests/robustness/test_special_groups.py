@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from livertriage import Interview, assess, load_knowledge_base
@@ -52,6 +52,7 @@ GROUPS: dict[str, tuple[dict[str, object], UrgencyLevel]] = {
 
 
 @pytest.mark.parametrize("group", GROUPS, ids=list(GROUPS))
+@settings(max_examples=200)  # for each of the 14 groups: 2,800 answer sets in all
 @given(others=answer_sets())
 def test_a_special_group_with_a_warning_sign_never_gets_less_than_its_level(
     group: str, others: dict[str, object]
