@@ -94,6 +94,47 @@ def test_no_to_unknown_never_lowers_urgency(
     assert urgency_rank(after) >= urgency_rank(before)
 
 
+#: The questions whose "no" is the worrying answer: a no to "are the spots unchanged since the
+#: earlier scan?" reads as spots new or changed. On these alone a yes may give a lower urgency
+#: than a no (it is the reassuring answer), and never lower than leaving the question out.
+REASSURING_QUESTIONS = frozenset({"spots_unchanged", "stable_on_earlier_scans"})
+
+
+@given(answer_sets(), st.data())
+def test_yes_never_lowers_urgency_below_leaving_the_question_out(
+    answers: dict[str, object], data: st.DataObject
+) -> None:
+    yes_no = sorted(q.id for q in kb().questions if q.kind == "yes_no")
+    question = data.draw(st.sampled_from(yes_no))
+    left_out = {q: v for q, v in answers.items() if q != question}
+    before = assess(left_out).urgency.level
+    after = assess({**left_out, question: "yes"}).urgency.level
+    assert urgency_rank(after) >= urgency_rank(before)
+
+
+@given(answer_sets(), st.data())
+def test_no_to_yes_lowers_urgency_only_on_a_reassuring_question(
+    answers: dict[str, object], data: st.DataObject
+) -> None:
+    yes_no = sorted(q.id for q in kb().questions if q.kind == "yes_no")
+    question = data.draw(st.sampled_from(yes_no))
+    said_no = assess({**answers, question: "no"}).urgency.level
+    said_yes = assess({**answers, question: "yes"}).urgency.level
+    if urgency_rank(said_yes) < urgency_rank(said_no):
+        assert question in REASSURING_QUESTIONS
+
+
+def test_a_yes_to_a_reassuring_question_can_lower_urgency() -> None:
+    """The exception above is real, not a dead entry: each of these questions lowers somewhere."""
+    for question, context in {
+        "spots_unchanged": {"earlier_scan": "yes"},
+        "stable_on_earlier_scans": {},
+    }.items():
+        said_no = assess({**context, question: "no"}).urgency.level
+        said_yes = assess({**context, question: "yes"}).urgency.level
+        assert (said_no, said_yes) == ("soon", "routine"), question
+
+
 @cache
 def supporting_answers() -> tuple[tuple[str, str], ...]:
     """(cause, question) pairs where a yes to the question is evidence for the cause, directly or
