@@ -10,11 +10,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
+import shutil
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, Literal, NoReturn
 
 import click
 
@@ -29,7 +33,8 @@ from livertriage.errors import (
     printable,
 )
 from livertriage.interview import Interview, Why, choices, interpret
-from livertriage.knowledge import KnowledgeBase
+from livertriage.knowledge import KnowledgeBase, default_rules_dir
+from livertriage.lines import MAX_WIDTH, fit_width, wrap
 from livertriage.models import Question
 from livertriage.report import (
     FORMATS,
@@ -55,15 +60,34 @@ __all__ = ["cli", "main"]
 #: An answers document is one small JSON object; anything larger is a mistake.
 MAX_ANSWERS_BYTES = 1024 * 1024
 
-EPILOG = (
+EXIT_STATUS = (
     "Exit status: 0 success; 2 bad usage or bad input (message on stderr); 1 any other failure, "
-    "including an interview stopped before its end (its answers are saved)."
+    "including an interview stopped before its end (its answers are saved); 130 when stopped "
+    "by Ctrl-C (the answers are saved too)."
 )
 
-BATCH_EPILOG = (
+
+def _epilog(*examples: str, status: str = EXIT_STATUS) -> str:
+    """A command's epilog: examples (kept as typed), then what its exit status means."""
+    lines = "\n".join(f"  {example}" for example in examples)
+    return f"Examples:\n\n\b\n{lines}\n\n{status}"
+
+
+EPILOG = _epilog(
+    "livertriage                      # the questionnaire",
+    "livertriage --save report.html   # ... and keep a page to print for the doctor",
+    "livertriage assess --answers answers.json --details",
+)
+
+BATCH_STATUS = (
     "Exit status: 0 when every line was assessed; 1 when any line became an error record; "
     "2 bad usage or bad input (message on stderr); 130 or 143 when stopped by SIGINT or SIGTERM "
     "(the output then holds whole records up to that point). A line may hold at most 1024 KiB."
+)
+BATCH_EPILOG = _epilog(
+    "livertriage batch answers.jsonl -o assessments.jsonl",
+    "cat answers.jsonl | livertriage batch - --compact",
+    status=BATCH_STATUS,
 )
 
 _COLOURS: dict[Role, dict[str, Any]] = {
@@ -76,11 +100,19 @@ _COLOURS: dict[Role, dict[str, Any]] = {
     "routine": {"fg": "green", "bold": True},
     "recommendation": {"bold": True},
 }
-_SAVE_FORMATS: dict[str, Format] = {
+#: A saved report's format, from the file's ending; "html" is the page to print for the doctor.
+_SAVE_FORMATS: dict[str, Format | Literal["html"]] = {
+    ".html": "html",
+    ".htm": "html",
     ".md": "markdown",
     ".markdown": "markdown",
     ".json": "json",
     ".txt": "text",
+}
+#: Help shared by every --help: how to read exit statuses, and examples.
+CONTEXT_SETTINGS: dict[str, Any] = {
+    "help_option_names": ["-h", "--help"],
+    "max_content_width": MAX_WIDTH,
 }
 #: With piped input nobody can correct a reply, so after this many replies that are not answers
 #: to one question, it is recorded as "don't know" (never evidence, never lowers urgency).
@@ -221,8 +253,33 @@ colour_option = click.option(
 )
 
 
-@click.group("livertriage", cls=_Group, invoke_without_command=True, epilog=EPILOG)
-@click.version_option(__version__, prog_name="livertriage")
+def _shipped_rules_version() -> str:
+    """The shipped knowledge base's version, read without loading the rules."""
+    try:
+        with open(default_rules_dir() / "report.toml", "rb") as handle:
+            return str(tomllib.load(handle).get("version", "unknown"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+@click.group(
+    "livertriage",
+    cls=_Group,
+    invoke_without_command=True,
+    epilog=EPILOG,
+    context_settings=CONTEXT_SETTINGS,
+)
+@click.version_option(
+    __version__,
+    prog_name="livertriage",
+    message=f"%(prog)s %(version)s, knowledge base {_shipped_rules_version()}",
+)
+@click.option(
+    "--save",
+    "save_path",
+    metavar="FILE",
+    help='With the questionnaire: also write the report to FILE (as for "ask --save").',
+)
 @click.option(
     "--rules-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -231,7 +288,7 @@ colour_option = click.option(
     "It is checked before any use.",
 )
 @click.pass_context
-def cli(ctx: click.Context, rules_dir: Path | None) -> None:
+def cli(ctx: click.Context, save_path: str | None, rules_dir: Path | None) -> None:
     """Triage help for calcification spots on the liver.
 
     Asks about symptoms and history, lists possible causes for a physician to consider, says how
@@ -240,33 +297,86 @@ def cli(ctx: click.Context, rules_dir: Path | None) -> None:
 
     Without a command, it starts the questionnaire (the same as "livertriage ask").
     """
-    ctx.obj = rules_dir
+    ctx.obj = _Settings(rules_dir=rules_dir, save_path=save_path)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(ask_command)
+        ctx.invoke(ask_command, save_path=save_path)
+    elif save_path and ctx.invoked_subcommand not in ("ask", "assess"):
+        raise click.UsageError(f"--save works with ask and assess, not {ctx.invoked_subcommand}")
+
+
+class _Settings:
+    """What the options before the command word set, for every command (click's ctx.obj)."""
+
+    def __init__(self, rules_dir: Path | None, save_path: str | None) -> None:
+        self.rules_dir = rules_dir
+        self.save_path = save_path
 
 
 def _knowledge_base() -> KnowledgeBase:
     """The knowledge base every command uses: --rules-dir (checked), else the shipped one."""
-    rules_dir: Path | None = click.get_current_context().find_root().obj
-    return load_knowledge_base(rules_dir)
+    settings: _Settings = click.get_current_context().find_root().obj
+    return load_knowledge_base(settings.rules_dir)
 
 
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
+def _is_terminal(stream: IO[Any] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # a closed or a replaced stream
+        return False
+
+
+def _terminal_width(stream: IO[Any]) -> int:
+    """The width to wrap to: the terminal's, at most 88 columns; 88 when not a terminal."""
+    if not _is_terminal(stream):
+        return MAX_WIDTH
+    return fit_width(shutil.get_terminal_size((MAX_WIDTH, 24)).columns)
+
+
+def _command(*args: str) -> str:
+    """A livertriage command line that works as typed here: "livertriage" where the shell finds
+    this very program by that name, else the path it was started by (as after "make run",
+    where it lives in .venv/bin), else "python -m livertriage"."""
+    started = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    found = shutil.which("livertriage")
+    program: list[str]
+    if started is not None and started.name == "livertriage" and started.is_file():
+        if found and Path(found).resolve() == started.resolve():
+            program = ["livertriage"]
+        else:
+            try:
+                shown = started.resolve().relative_to(Path.cwd().resolve())
+            except ValueError:
+                shown = started.resolve()
+            program = [str(shown) if shown.parent != Path() else f"./{shown}"]
+    elif found:
+        program = ["livertriage"]
+    else:
+        program = [sys.executable, "-m", "livertriage"]
+    return shlex.join([*program, *args])
+
+
 class _Stopped(Exception):
     """The person quit, pressed Ctrl-C, or the input ended, or the terminal went away."""
+
+    def __init__(self, status: int = 1) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 @contextlib.contextmanager
 def _stop_on_hangup() -> Iterator[None]:
-    """A closed terminal (SIGHUP) or a polite kill (SIGTERM) stops the interview like quit, so
-    the answers are saved instead of lost."""
+    """Ctrl-C (SIGINT), a closed terminal (SIGHUP) or a polite kill (SIGTERM) stops the
+    interview like quit, so the answers are saved instead of lost; the exit status then says
+    which signal it was (130 for Ctrl-C)."""
 
     def stop(signum: int, frame: object) -> None:
-        raise _Stopped
+        # Ctrl-C says so in the exit status (130); a hang-up or a kill ends like quit (1).
+        raise _Stopped(130 if signum == signal.SIGINT else 1)
 
-    wanted = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
+    wanted = [s for s in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, s)]
     previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
     try:
         yield
@@ -276,8 +386,8 @@ def _stop_on_hangup() -> Iterator[None]:
 
 
 _ANSWER_FOR_WHOM = (
-    "Answer every question about the person the scan was for. If you are answering for a baby,\n"
-    "a child or someone you care for, answer about them; for a scan of an unborn baby, about\n"
+    "Answer every question about the person the scan was for. If you are answering for a baby, "
+    "a child or someone you care for, answer about them; for a scan of an unborn baby, about "
     "the mother."
 )
 
@@ -290,11 +400,23 @@ class _Conversation:
         self.kb = interview.knowledge_base
         self.colour = colour
         self.interactive = interactive
+        # Wrapped for a person at a terminal; left whole for a program that reads the stream.
+        self.width = _terminal_width(sys.stderr) if _is_terminal(sys.stderr) else None
 
-    def say(self, text: str = "", **style: Any) -> None:
+    def say(self, text: str = "", *, whole: bool = False, **style: Any) -> None:
+        """A message on stderr, wrapped to the terminal (at most 88 columns), whole words;
+        ``whole`` keeps it on one line, as a command to type must be."""
+        width = self.width
+        wrapped = text
+        if width and not whole:
+            wrapped = "\n".join(
+                "\n".join(wrap(line, width)) if line.strip() else line for line in text.split("\n")
+            )
         # After a hang-up the terminal is gone and nothing can be shown any more.
         with contextlib.suppress(OSError):
-            click.echo(click.style(text, **style) if style else text, err=True, color=self.colour)
+            click.echo(
+                click.style(wrapped, **style) if style else wrapped, err=True, color=self.colour
+            )
 
     def run(self) -> None:
         if not self.interview.answers:
@@ -377,13 +499,17 @@ class _Conversation:
             )
 
 
-def _save_format(path: str) -> Format:
+SaveFormat = Format | Literal["html"]
+
+
+def _save_format(path: str) -> SaveFormat:
     """The report's format, from the file's ending; and a check, before any question is asked,
-    that the file can be written where it is meant to go."""
+    that the file can be written where it is meant to go, and holds nothing yet."""
     suffix = Path(path).suffix.lower()
     if suffix not in _SAVE_FORMATS:
         raise click.BadParameter(
-            f"{path!r} must end in .md or .markdown (Markdown), .json (JSON) or .txt (text)",
+            f"{path!r} must end in .html (a page to print), .md or .markdown (Markdown), "
+            ".json (JSON) or .txt (text)",
             param_hint="--save",
         )
     folder = Path(path).parent
@@ -391,10 +517,17 @@ def _save_format(path: str) -> Format:
         raise click.BadParameter(
             f"cannot write {path!r}: no such folder, or not writable", param_hint="--save"
         )
+    if os.path.lexists(path):
+        raise click.BadParameter(
+            f"{path!r} already exists, and a report never replaces a file: choose another name",
+            param_hint="--save",
+        )
     return _SAVE_FORMATS[suffix]
 
 
-def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeBase) -> NoReturn:
+def _stop(
+    conversation: _Conversation, session_file: Path | None, kb: KnowledgeBase, status: int
+) -> NoReturn:
     """Keep what was said, tell the person where it is, and still send them to a physician."""
     interview = conversation.interview
     answers = interview.answers
@@ -421,10 +554,12 @@ def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeB
             f"Stopped. {str(path)!r} already holds something else, which is left as it is; "
             f"your answers so far are saved in {saved}"
         )
-        conversation.say(f"Carry on later with: livertriage ask --resume {saved}")
+        conversation.say("Carry on later with:")
+        conversation.say(f"  {_command('ask', '--resume', str(saved))}", whole=True)
     else:
         conversation.say(f"Stopped. Your answers so far are saved in {path}")
-        conversation.say(f"Carry on later with: livertriage ask --resume {path}")
+        conversation.say("Carry on later with:")
+        conversation.say(f"  {_command('ask', '--resume', str(path))}", whole=True)
     assessment = interview.assessment()
     unasked = [kb.catalogue[q].label for q in assessment.urgency.unanswered_red_flags]
     if unasked:
@@ -433,10 +568,25 @@ def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeB
             "present, get medical help at once."
         )
     conversation.say(assessment.recommendation, bold=True)
-    raise click.exceptions.Exit(1)
+    raise click.exceptions.Exit(status)
 
 
-@cli.command("ask", epilog=EPILOG)
+details_option = click.option(
+    "--details",
+    is_flag=True,
+    help="The clinician's view: every rule, score, source and confidence tag. "
+    "The default is the person's view: short, urgency first.",
+)
+
+
+@cli.command(
+    "ask",
+    epilog=_epilog(
+        "livertriage ask",
+        "livertriage ask --save report.html",
+        "livertriage ask --resume answers-saved-earlier.json",
+    ),
+)
 @click.option(
     "--answers",
     "answers_path",
@@ -459,7 +609,9 @@ def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeB
     "--save",
     "save_path",
     metavar="FILE",
-    help="Also write the report to FILE: Markdown (.md), JSON (.json) or text (.txt).",
+    help="Also write the report to FILE, which must not exist yet: a page to print for the "
+    "doctor (.html), Markdown (.md), JSON (.json) or text (.txt). Without it, the "
+    "questionnaire offers to save the page at the end.",
 )
 @click.option(
     "--session-file",
@@ -468,21 +620,24 @@ def _stop(conversation: _Conversation, session_file: Path | None, kb: KnowledgeB
     help="Where to keep the answers if the interview stops early (default: see README).",
 )
 @format_option
+@details_option
 @colour_option
 def ask_command(
-    answers_path: str | None,
-    resume_path: Path | None,
-    no_input: bool,
-    save_path: str | None,
-    session_file: Path | None,
-    fmt: Format,
-    colour: bool | None,
+    answers_path: str | None = None,
+    resume_path: Path | None = None,
+    no_input: bool = False,
+    save_path: str | None = None,
+    session_file: Path | None = None,
+    fmt: Format = "text",
+    details: bool = False,
+    colour: bool | None = None,
 ) -> None:
     """The questionnaire: one question at a time, then the report.
 
     At every question, answer y (yes), n (no) or ? (don't know), or type why, help, back or
     quit. Prompts go to standard error; the report goes to standard output.
     """
+    save_path = save_path or click.get_current_context().find_root().obj.save_path
     if answers_path and resume_path:
         raise click.UsageError("use --answers or --resume, not both")
     if no_input and not (answers_path or resume_path):
@@ -521,17 +676,85 @@ def ask_command(
         click.echo(_other_rules(session, kb), err=True)
 
     interactive = sys.stdin is not None and sys.stdin.isatty()
+    if interactive:
+        # Line editing and history at the prompt (arrow keys), where Python has readline.
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401
     conversation = _Conversation(interview, use_colour, interactive=interactive)
+    view = _View(fmt=fmt, details=details, colour=use_colour)
     try:
-        # Until the report is out, a hang-up or a kill still keeps the answers.
+        # Until the report is out, Ctrl-C, a hang-up or a kill still keeps the answers.
         with _stop_on_hangup():
             if not no_input:
                 conversation.run()
-            saved = _report(interview, kb, fmt, use_colour, save_path, save_format, resume_path)
-    except (_Stopped, KeyboardInterrupt):  # Ctrl-C between prompts too: keep the answers
-        _stop(conversation, session_file or resume_path, kb)
+            saved = _report(interview, kb, view, save_path, save_format, resume_path)
+    except _Stopped as stopped:
+        _stop(conversation, session_file or resume_path, kb, stopped.status)
+    except KeyboardInterrupt:  # Ctrl-C outside the handler's reach: keep the answers too
+        _stop(conversation, session_file or resume_path, kb, 130)
+    if interactive and not no_input and save_path is None and fmt != "json":
+        _offer_to_save(conversation, interview.assessment(), kb)
     if not saved:
         raise click.exceptions.Exit(1)
+
+
+class _View:
+    """How the report is shown on the terminal: format, person's or clinician's view, colour."""
+
+    def __init__(self, fmt: Format, details: bool, colour: bool) -> None:
+        self.fmt = fmt
+        self.details = details
+        self.colour = colour
+
+    def render(self, assessment: Assessment, kb: KnowledgeBase) -> str:
+        width = _terminal_width(sys.stdout)
+        text = render(
+            assessment, kb, self.fmt, _style(self.colour), details=self.details, width=width
+        )
+        if self.fmt != "text" or not _is_terminal(sys.stdout):
+            return text
+        # On a terminal, the recommendation line too is wrapped to its width.
+        return "".join(
+            "\n".join(wrap(line, width)) + "\n" if len(line) > width else line + "\n"
+            for line in text.splitlines()
+        )
+
+
+def _dated_report_name(folder: Path, moment: datetime) -> Path:
+    """livertriage-report-2026-12-01.html in ``folder``, or -2, -3 ... when that exists."""
+    stem = f"livertriage-report-{moment:%Y-%m-%d}"
+    candidate = folder / f"{stem}.html"
+    number = 2
+    while os.path.lexists(candidate):
+        candidate = folder / f"{stem}-{number}.html"
+        number += 1
+    return candidate
+
+
+def _offer_to_save(conversation: _Conversation, assessment: Assessment, kb: KnowledgeBase) -> None:
+    """At the end of the questionnaire: offer the page to print, say where it went, and end
+    with how soon to see a doctor, so that it is on the last screen."""
+    conversation.say()
+    try:
+        wanted = click.confirm(
+            "Save this report as a page to print for your doctor?",
+            default=True,
+            err=True,
+        )
+    except click.Abort:
+        wanted = False
+    if wanted:
+        moment = datetime.now()
+        path = _dated_report_name(Path.cwd(), moment)
+        if _save_report(path, assessment, kb, "html", moment, quiet=True):
+            conversation.say(
+                f"Saved as {path.name}, in this folder. Open it in a web browser to read or "
+                "print it."
+            )
+    urgency = assessment.urgency
+    conversation.say()
+    conversation.say(f"{urgency.label}. {urgency.action}", bold=True)
+    conversation.say(assessment.recommendation, bold=True)
 
 
 def _other_rules(session: Session, kb: KnowledgeBase) -> str:
@@ -556,10 +779,9 @@ def _other_rules(session: Session, kb: KnowledgeBase) -> str:
 def _report(
     interview: Interview,
     kb: KnowledgeBase,
-    fmt: Format,
-    use_colour: bool,
+    view: _View,
     save_path: str | None,
-    save_format: Format | None,
+    save_format: SaveFormat | None,
     resume_path: Path | None,
 ) -> bool:
     """Show the report at the end of the questions; whether it was saved where asked."""
@@ -568,24 +790,42 @@ def _report(
     # is shown even if it could not be saved.
     saved = True
     if save_path and save_format:
-        saved = _save_report(Path(save_path), assessment, kb, save_format)
+        saved = _save_report(Path(save_path), assessment, kb, save_format, datetime.now())
     if resume_path:
         click.echo(
             f"Your saved answers remain in {resume_path}; delete it if you no longer need it.",
             err=True,
         )
-    click.echo(render(assessment, kb, fmt, _style(use_colour)), nl=False, color=use_colour)
+    click.echo(view.render(assessment, kb), nl=False, color=view.colour)
     return saved
 
 
-def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: Format) -> bool:
-    """Write the report; say where, or why not. Whether it was written."""
+def _save_report(
+    path: Path,
+    assessment: Assessment,
+    kb: KnowledgeBase,
+    fmt: SaveFormat,
+    moment: datetime,
+    *,
+    quiet: bool = False,
+) -> bool:
+    """Write the report, dated, into a new file; say where, or why not. Whether it was
+    written."""
+    if fmt == "html":
+        from livertriage.page import render_page  # only a saved page needs it
+
+        content = render_page(assessment, kb, generated=moment)
+    elif fmt == "json":
+        content = render(assessment, kb, fmt)
+    else:
+        content = render(assessment, kb, fmt, details=True, generated=moment)
     try:
-        # A health report: readable by its owner only, like the session files.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A health report: readable by its owner only, like the session files; and never
+        # over a file that is already there (O_EXCL).
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with open(descriptor, "w", encoding="utf-8") as report:
             os.fchmod(report.fileno(), 0o600)
-            report.write(render(assessment, kb, fmt))
+            report.write(content)
     except OSError as error:
         click.echo(
             f"livertriage: error: --save: could not write {str(path)!r}: {error.strerror}; "
@@ -593,14 +833,22 @@ def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: For
             err=True,
         )
         return False
-    click.echo(f"The report is saved in {path}", err=True)
+    if not quiet:
+        click.echo(f"The report is saved in {path.resolve()}", err=True)
     return True
 
 
 # --- one-shot commands ----------------------------------------------------------------------------
 
 
-@cli.command("assess", epilog=EPILOG)
+@cli.command(
+    "assess",
+    epilog=_epilog(
+        "livertriage assess --answers answers.json",
+        "livertriage assess --answers answers.json --details --save report.html",
+        'echo \'{"fever": "yes"}\' | livertriage assess --answers - --format json',
+    ),
+)
 @click.option(
     "--answers",
     "answers_path",
@@ -608,20 +856,37 @@ def _save_report(path: Path, assessment: Assessment, kb: KnowledgeBase, fmt: For
     metavar="FILE",
     help="A JSON object of answers (question id -> answer); - reads standard input.",
 )
+@click.option(
+    "--save",
+    "save_path",
+    metavar="FILE",
+    help="Also write the report to FILE, which must not exist yet: .html (a page to print), "
+    ".md, .json or .txt.",
+)
 @format_option
+@details_option
 @colour_option
-def assess_command(answers_path: str, fmt: Format, colour: bool | None) -> None:
+def assess_command(
+    answers_path: str, save_path: str | None, fmt: Format, details: bool, colour: bool | None
+) -> None:
     """Assess a saved set of answers and print the report."""
+    save_path = save_path or click.get_current_context().find_root().obj.save_path
+    save_format = _save_format(save_path) if save_path else None
     knowledge_base = _knowledge_base()
     answers = parse_answers_json(_read_answers(answers_path), knowledge_base.catalogue)
     assessment = assess(answers, knowledge_base=knowledge_base)
-    use_colour = _use_colour(colour)
-    click.echo(
-        render(assessment, knowledge_base, fmt, _style(use_colour)), nl=False, color=use_colour
-    )
+    saved = True
+    if save_path and save_format:
+        saved = _save_report(
+            Path(save_path), assessment, knowledge_base, save_format, datetime.now()
+        )
+    view = _View(fmt=fmt, details=details, colour=_use_colour(colour))
+    click.echo(view.render(assessment, knowledge_base), nl=False, color=view.colour)
+    if not saved:
+        raise click.exceptions.Exit(1)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command(epilog=_epilog("livertriage questions", "livertriage questions --format json"))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -638,7 +903,7 @@ def questions(fmt: str) -> None:
         click.echo(f"{question.id:<{width}}  {question.stage:<9}  {kind:<14}  {question.text}")
 
 
-@cli.command(epilog=EPILOG)
+@cli.command(epilog=_epilog("livertriage schema answers", "livertriage schema assessment"))
 @click.argument("which", type=click.Choice(["answers", "assessment"]), required=False)
 def schema(which: str | None) -> None:
     """Print the JSON Schema of the answers, of the assessment, or (by default) of both."""
@@ -683,7 +948,7 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
     from livertriage.batch import assess_lines, default_workers, read_lines, writes_over_input
 
     _knowledge_base()  # check the rules once, here, before any worker starts
-    rules_dir: Path | None = click.get_current_context().find_root().obj
+    rules_dir = click.get_current_context().find_root().obj.rules_dir
     if input_path == "-" and stdin_closed():
         raise _BadInput("cannot read '-': standard input is closed")
     try:
@@ -700,22 +965,37 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
         source.close()
         raise _BadInput(f"--output: cannot write {output_path!r}: {error.strerror}") from None
     show_progress = sys.stderr.isatty()
-
-    def progress(done: int) -> None:
-        click.echo(f"\rAssessed {done:,} lines", nl=False, err=True)
+    # Where the size is known (a file, not a pipe), a bar with the total, percent and time left.
+    total = _count_lines(input_path) if show_progress and input_path != "-" else None
 
     with source, contextlib.ExitStack() as closing:
         if target is not sys.stdout:
             closing.enter_context(target)
+        progress: Callable[[int], None] | None = None
+        if total is not None:
+            bar = closing.enter_context(
+                click.progressbar(
+                    length=total, label="Assessing", file=sys.stderr, show_pos=True, show_eta=True
+                )
+            )
+
+            def progress(done: int) -> None:
+                bar.update(done - bar.pos)
+
+        elif show_progress:
+
+            def progress(done: int) -> None:
+                click.echo(f"\rAssessed {done:,} lines", nl=False, err=True)
+
         summary = assess_lines(
             read_lines(source),
             lambda record: target.write(record + "\n"),
             workers=workers or default_workers(),
             compact=compact,
             rules_dir=rules_dir,
-            progress=progress if show_progress else None,
+            progress=progress,
         )
-    if show_progress:
+    if show_progress and total is None:
         click.echo(err=True)
     counts = ", ".join(
         f"{summary.urgency[level]:,} {level}"
@@ -734,7 +1014,10 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
         raise click.exceptions.Exit(1)
 
 
-@cli.group(epilog=EPILOG, invoke_without_command=True)
+@cli.group(
+    epilog=_epilog("livertriage rules check", "livertriage rules check my-rules/ --strict"),
+    invoke_without_command=True,
+)
 @click.pass_context
 def rules(ctx: click.Context) -> None:
     """Work with the knowledge base (the rules directory)."""
@@ -742,7 +1025,9 @@ def rules(ctx: click.Context) -> None:
         raise click.UsageError('missing command: use "livertriage rules check [DIRECTORY]"')
 
 
-@rules.command("check", epilog=EPILOG)
+@rules.command(
+    "check", epilog=_epilog("livertriage rules check", "livertriage rules check my-rules/ --strict")
+)
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def rules_check(directory: Path | None, strict: bool) -> None:
@@ -751,7 +1036,7 @@ def rules_check(directory: Path | None, strict: bool) -> None:
     DIRECTORY defaults to --rules-dir, or else the shipped knowledge base. Exit status 0 when it
     can be used, 2 when it has errors (or, with --strict, warnings).
     """
-    target = directory or click.get_current_context().find_root().obj
+    target = directory or click.get_current_context().find_root().obj.rules_dir
     problems = check_knowledge_base(target)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -769,6 +1054,17 @@ def rules_check(directory: Path | None, strict: bool) -> None:
         failed = "errors" if errors else "warnings (--strict)"
         click.echo(f"livertriage: error: {where} has {failed}; see above", err=True)
         raise click.exceptions.Exit(2)
+
+
+def _count_lines(path: str) -> int | None:
+    """The number of lines of a regular file, for the progress bar; None when it cannot tell."""
+    try:
+        if not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

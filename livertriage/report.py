@@ -1,121 +1,146 @@
 """Render an assessment as text, Markdown or JSON. No I/O: every function returns a string.
 
-The human-readable reports put urgency first and end, always, with the physician recommendation
-as their last line (CONTRACT.md §2).
+Two views of one assessment (CONTRACT.md §2):
+
+- the person's view, the default for text and Markdown (:mod:`livertriage.person_view`): the
+  urgency first, a few likely explanations in plain words, the questions for the doctor;
+- the clinician's view (``details=True``, and always the JSON): everything, with scores, rules,
+  sources and confidence tags.
+
+Both end, always, with the physician recommendation as their last line.
 """
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Literal
 
 from livertriage.answers import AnswerValue
 from livertriage.assessment import Assessment, Candidate, EvidenceItem
 from livertriage.knowledge import KnowledgeBase
+from livertriage.lines import (
+    MAX_WIDTH,
+    LineWriter,
+    Role,
+    Style,
+    describe_answers,
+    plain,
+    spoken,
+)
 
-__all__ = ["FORMATS", "Format", "Role", "Style", "describe_answers", "plain", "render", "spoken"]
+__all__ = [
+    "FORMATS",
+    "FRAMING",
+    "Format",
+    "Role",
+    "Style",
+    "describe_answers",
+    "made_on",
+    "plain",
+    "render",
+    "spoken",
+]
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 
-#: What a piece of the text report is, so a terminal can style it (colour, bold).
-Role = Literal[
-    "title", "heading", "cause", "emergency", "urgent", "soon", "routine", "recommendation"
-]
-#: Styles a line of the text report: (text, role) -> text, for example with terminal colours.
-Style = Callable[[str, Role], str]
-
-
-def plain(text: str, role: Role) -> str:
-    """No styling: the text as it is."""
-    return text
-
-
 #: How many causes the report explains in full; the rest get one line each.
 DETAILED_CAUSES = 3
-_WIDTH = 88
 
-_FRAMING = {
+#: A cause's framing in words: never a diagnosis.
+FRAMING = {
     "possible_cause": "a possible cause",
     "check_for": "a condition a doctor may want to check for",
     "rule_out": "for a doctor to rule out",
 }
-_SPOKEN = {"yes": "yes", "no": "no", "unknown": "don't know"}
 #: Findings (rules/findings.toml) that make the report speak to a parent or carer.
-_CARER_FINDINGS = frozenset({"child", "fetus_or_newborn"})
+CARER_FINDINGS = frozenset({"child", "fetus_or_newborn"})
+CARER_LINE = (
+    "This report is written for the parent or carer. Medicine lists and lifestyle advice for "
+    "adults are left out: the baby's or child's own doctors decide what is needed."
+)
 _TREATMENT_INTRO = (
     "Treatments the source text names. They are options a physician may consider, "
     "never something to start or change without one:"
 )
 
 
-def spoken(value: AnswerValue) -> str:
-    """An answer as a person says it: yes, no, don't know, or the number."""
-    return _SPOKEN.get(str(value), str(value))
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
-def describe_answers(knowledge_base: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> str:
-    """Answers in words: "drenching night sweats: yes; age in years: 45"."""
-    catalogue = knowledge_base.catalogue
-    return "; ".join(
-        f"{catalogue[q].label if q in catalogue else q}: {spoken(v)}" for q, v in answers.items()
+def made_on(moment: datetime) -> str:
+    """A date a person reads at a glance, whatever the machine's language: "1 December 2026,
+    14:05"."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
+
+
+def modified_notice(assessment: Assessment) -> str | None:
+    """The line every report carries when its rules are not the shipped ones."""
+    info = assessment.knowledge_base
+    if info.shipped:
+        return None
+    return (
+        f"Made with a modified knowledge base from {info.directory}, not the one livertriage "
+        "ships: its rules may differ from the checked ones."
     )
 
 
 def render(
-    assessment: Assessment, knowledge_base: KnowledgeBase, fmt: Format, style: Style = plain
+    assessment: Assessment,
+    knowledge_base: KnowledgeBase,
+    fmt: Format,
+    style: Style = plain,
+    *,
+    details: bool = False,
+    width: int = MAX_WIDTH,
+    generated: datetime | None = None,
 ) -> str:
     """The assessment in ``fmt``; text and Markdown end with the recommendation line.
 
-    ``style`` styles the text report only (Markdown and JSON stay plain).
+    ``details`` gives the clinician's view instead of the person's. ``style`` styles the text
+    report only (Markdown and JSON stay plain); ``width`` is the text's width (at most 88);
+    ``generated``, when given, dates the report.
     """
     if fmt == "json":
         return assessment.model_dump_json(indent=2) + "\n"
+    # Imported here: the person's view builds on this module's framing words.
+    from livertriage.person_view import PersonView
+
     markdown = fmt == "markdown"
-    writer = _Writer(
-        assessment, knowledge_base, markdown=markdown, style=plain if markdown else style
+    chosen = plain if markdown else style
+    writer: _Details | PersonView = (
+        _Details(assessment, knowledge_base, markdown=markdown, style=chosen, width=width)
+        if details
+        else PersonView(assessment, knowledge_base, markdown=markdown, style=chosen, width=width)
     )
-    return "\n".join(writer.lines()) + "\n"
+    return "\n".join(writer.lines(generated)) + "\n"
 
 
-class _Writer:
+class ReportWriter(LineWriter):
+    """What both views start from: the assessment, its knowledge base, and whom it speaks to."""
+
     def __init__(
-        self, assessment: Assessment, knowledge_base: KnowledgeBase, *, markdown: bool, style: Style
+        self,
+        assessment: Assessment,
+        knowledge_base: KnowledgeBase,
+        *,
+        markdown: bool,
+        style: Style,
+        width: int,
     ) -> None:
+        super().__init__(markdown=markdown, style=style, width=width)
         self.a = assessment
         self.kb = knowledge_base
-        self.markdown = markdown
-        self.style = style
         held = {finding.id for finding in assessment.findings}
-        self.for_carer = bool(held & _CARER_FINDINGS)
+        self.for_carer = bool(held & CARER_FINDINGS)
 
-    # --- building blocks -------------------------------------------------------------------------
 
-    def heading(self, text: str, level: int = 2) -> Iterator[str]:
-        yield ""
-        if self.markdown:
-            yield f"{'#' * level} {text}"
-            yield ""
-        else:
-            yield self.style(text.upper(), "heading")
-
-    def para(self, text: str, indent: int = 0) -> Iterator[str]:
-        if self.markdown:
-            yield text
-        else:
-            yield from textwrap.wrap(
-                text, _WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent
-            )
-
-    def bullet(self, text: str, mark: str = "-", indent: int = 2) -> Iterator[str]:
-        if self.markdown:
-            yield f"{' ' * max(indent - 2, 0)}- {text}"
-        else:
-            pad = " " * indent
-            yield from textwrap.wrap(
-                text, _WIDTH, initial_indent=f"{pad}{mark} ", subsequent_indent=f"{pad}  "
-            )
+class _Details(ReportWriter):
+    """The clinician's view: every rule, score, source and confidence tag."""
 
     def said(self, answers: Mapping[str, AnswerValue]) -> str:
         return describe_answers(self.kb, answers)
@@ -127,28 +152,24 @@ class _Writer:
 
     # --- sections --------------------------------------------------------------------------
 
-    def lines(self) -> Iterator[str]:
-        title = "livertriage report: calcification spots on the liver"
-        yield f"# {title}" if self.markdown else self.style(title, "title")
+    def lines(self, generated: datetime | None = None) -> Iterator[str]:
+        title = "livertriage report: calcification spots on the liver (full details)"
+        if self.markdown:
+            yield f"# {title}"
+        else:
+            yield from (self.style(line, "title") for line in self.para(title))
         yield ""
         yield from self.para(
             "Possible causes for a physician to consider, and how soon to see one. This is not a "
-            "diagnosis."
+            "diagnosis." + (f" Made on {made_on(generated)}." if generated else "")
         )
-        info = self.a.knowledge_base
-        if not info.shipped:
+        notice = modified_notice(self.a)
+        if notice:
             yield ""
-            yield from self.para(
-                f"Made with a modified knowledge base from {info.directory}, not the one "
-                "livertriage ships: its rules may differ from the checked ones."
-            )
+            yield from self.para(notice)
         if self.for_carer:
             yield ""
-            yield from self.para(
-                "This report is written for the parent or carer. Medicine lists and lifestyle "
-                "advice for adults are left out: the baby's or child's own doctors decide what is "
-                "needed."
-            )
+            yield from self.para(CARER_LINE)
         yield from self.urgency()
         yield from self.causes()
         yield from self.advice()
@@ -210,7 +231,7 @@ class _Writer:
             yield ""
             yield from self.para(
                 "Also for a physician to consider: "
-                + "; ".join(f"{c.name} ({_FRAMING[c.framing]}, score {c.score})" for c in others)
+                + "; ".join(f"{c.name} ({FRAMING[c.framing]}, score {c.score})" for c in others)
                 + "."
             )
         if known:
@@ -227,7 +248,7 @@ class _Writer:
             f"source text, section {c.seed_section}" if c.seed_section else "beyond the source text"
         )
         yield ""
-        header = f"{c.rank}. {c.name}: {_FRAMING[c.framing]} ({where}; score {c.score})"
+        header = f"{c.rank}. {c.name}: {FRAMING[c.framing]} ({where}; score {c.score})"
         if self.markdown:
             yield f"### {header}"
             yield ""

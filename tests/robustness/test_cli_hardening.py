@@ -236,14 +236,28 @@ def test_a_saved_report_is_readable_by_its_owner_only(runner: CliRunner, tmp_pat
     answers = tmp_path / "a.json"
     answers.write_text('{"fever": "no"}', encoding="utf-8")
     report = tmp_path / "report.md"
-    report.write_text("old", encoding="utf-8")
-    report.chmod(0o644)
     result = runner.invoke(
         cli, ["ask", "--answers", str(answers), "--no-input", "--save", str(report)]
     )
     assert result.exit_code == 0, result.stderr
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
     assert "physician" in report.read_text(encoding="utf-8")
+
+
+def test_a_saved_report_never_replaces_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text('{"fever": "no"}', encoding="utf-8")
+    report = tmp_path / "report.html"
+    report.write_text("old", encoding="utf-8")
+    for args in (
+        ["ask", "--answers", str(answers), "--no-input", "--save", str(report)],
+        ["--save", str(report), "assess", "--answers", str(answers)],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2
+        [line] = result.stderr.splitlines()
+        assert "already exists" in line
+        assert report.read_text(encoding="utf-8") == "old"
 
 
 def test_a_modified_knowledge_base_is_named_in_every_report(

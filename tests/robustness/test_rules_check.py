@@ -173,7 +173,7 @@ def test_a_modified_knowledge_base_is_used(runner: CliRunner, rules_copy: Path) 
     edit(rules_copy / "questions.toml", 'label = "smoking"', 'label = "tobacco smoking"')
     result = runner.invoke(
         cli,
-        ["assess", "--answers", "-"],
+        ["assess", "--answers", "-", "--details"],
         input=json.dumps({"smoking": "yes"}),
         env={"LIVERTRIAGE_RULES_DIR": str(rules_copy)},
     )

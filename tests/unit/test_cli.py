@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,10 @@ from livertriage.cli import MAX_ANSWERS_BYTES, cli
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0
-    assert result.stdout.strip() == f"livertriage, version {livertriage.__version__}"
+    knowledge_base = livertriage.load_knowledge_base()
+    assert result.stdout.strip() == (
+        f"livertriage {livertriage.__version__}, knowledge base {knowledge_base.version}"
+    )
 
 
 @pytest.mark.parametrize("command", [[], ["assess"], ["questions"], ["schema"]])
@@ -149,3 +153,41 @@ def test_schema_prints_json_schema(runner: CliRunner, which: str) -> None:
 
 def test_schema_without_argument_prints_both(runner: CliRunner) -> None:
     assert set(json.loads(runner.invoke(cli, ["schema"]).stdout)) == {"answers", "assessment"}
+
+
+COMMANDS = [
+    [],
+    ["ask"],
+    ["assess"],
+    ["questions"],
+    ["schema"],
+    ["batch"],
+    ["rules"],
+    ["rules", "check"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "livertriage")
+def test_h_is_help_and_every_help_has_examples(runner: CliRunner, command: list[str]) -> None:
+    short = runner.invoke(cli, [*command, "-h"])
+    long = runner.invoke(cli, [*command, "--help"])
+    assert short.exit_code == long.exit_code == 0
+    assert short.stdout == long.stdout
+    assert "Examples:" in long.stdout
+    examples = long.stdout[long.stdout.index("Examples:") :].splitlines()[1:4]
+    assert any(
+        line.strip().startswith("livertriage") or "| livertriage" in line for line in examples
+    )
+    assert max(len(line) for line in long.stdout.splitlines()) <= 88
+
+
+def test_save_is_accepted_before_the_command_word(runner: CliRunner, tmp_path: Path) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text('{"fever": "yes"}', encoding="utf-8")
+    page = tmp_path / "report.html"
+    result = runner.invoke(cli, ["--save", str(page), "assess", "--answers", str(answers)])
+    assert result.exit_code == 0, result.stderr
+    assert page.read_text(encoding="utf-8").lower().startswith("<!doctype html>")
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    result = runner.invoke(cli, ["--save", str(tmp_path / "r.html"), "questions"])
+    assert result.exit_code == 2

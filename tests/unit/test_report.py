@@ -40,37 +40,51 @@ def test_no_report_states_a_diagnosis(
 
 
 def test_urgency_comes_before_the_causes(knowledge_base: KnowledgeBase) -> None:
-    report = render(assess({"jaundice": "yes"}), knowledge_base, "text")
-    assert report.index("HOW SOON TO SEE A DOCTOR") < report.index("POSSIBLE EXPLANATIONS")
-    assert "Urgent: today" in report
+    result = assess({"jaundice": "yes"})
+    details = render(result, knowledge_base, "text", details=True)
+    assert details.index("HOW SOON TO SEE A DOCTOR") < details.index("POSSIBLE EXPLANATIONS")
+    assert "Urgent: today" in details
+    person = render(result, knowledge_base, "text")
+    assert person.splitlines()[1] == "Urgent: today"
+    assert person.index("Urgent: today") < person.index("WHAT MIGHT EXPLAIN THE SPOTS")
 
 
 def test_the_text_report_names_answers_in_words_with_their_rules(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    report = render(assess({"night_sweats": "yes", "fever": "yes"}), knowledge_base, "text")
+    report = render(
+        assess({"night_sweats": "yes", "fever": "yes"}), knowledge_base, "text", details=True
+    )
     assert "drenching night sweats: yes (+2)" in report
     assert "tb.night_sweats" in report
     assert "seed §4" in report
 
 
 def test_treatments_appear_only_as_a_physicians_options(knowledge_base: KnowledgeBase) -> None:
-    report = render(assess({"tb_history": "yes", "night_sweats": "yes"}), knowledge_base, "text")
+    answers = {"tb_history": "yes", "night_sweats": "yes"}
+    report = render(assess(answers), knowledge_base, "text", details=True)
     intro = report.index("options a physician may consider")
     assert intro < report.index("Isoniazid tablets")
 
 
 def test_unanswered_warning_signs_are_pointed_out(knowledge_base: KnowledgeBase) -> None:
-    report = render(assess({"jaundice": "unknown"}), knowledge_base, "text")
-    assert "Warning signs not asked about or not known" in report
-    assert "yellow skin or yellow whites of the eyes" in report
+    result = assess({"jaundice": "unknown"})
+    details = render(result, knowledge_base, "text", details=True)
+    assert "Warning signs not asked about or not known" in details
+    assert "yellow skin or yellow whites of the eyes" in details
+    person = " ".join(render(result, knowledge_base, "text").split())
+    assert "yellow skin or yellow whites of the eyes" in person[person.index("Not answered:") :]
 
 
 def test_markdown_has_headings(knowledge_base: KnowledgeBase) -> None:
-    report = render(assess({"fever": "yes"}), knowledge_base, "markdown")
-    assert report.startswith("# livertriage report")
-    assert "\n## How soon to see a doctor\n" in report
-    assert "\n### 1. " in report
+    details = render(assess({"fever": "yes"}), knowledge_base, "markdown", details=True)
+    assert details.startswith("# livertriage report")
+    assert "\n## How soon to see a doctor\n" in details
+    assert "\n### 1. " in details
+    person = render(assess({"fever": "yes"}), knowledge_base, "markdown")
+    assert person.startswith("# livertriage report")
+    assert "\n> **How soon to see a doctor: Soon: within a few days**\n" in person
+    assert "\n## What might explain the spots\n" in person
 
 
 def test_json_is_the_assessment(knowledge_base: KnowledgeBase) -> None:

@@ -1,0 +1,122 @@
+"""The building blocks of the human-readable reports: answers in words, wrapped paragraphs,
+bullets, headings and a box, in plain text or Markdown. No I/O.
+
+Text is wrapped to a width of at most 88 columns (a narrower terminal gives a narrower report),
+and never broken inside a word or at a hyphen, so that "don't" and "24-hour" stay whole.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from typing import Literal
+
+from livertriage.answers import AnswerValue
+from livertriage.knowledge import KnowledgeBase
+
+__all__ = [
+    "MAX_WIDTH",
+    "LineWriter",
+    "Role",
+    "Style",
+    "describe_answers",
+    "plain",
+    "spoken",
+    "wrap",
+]
+
+#: The widest a report or a message is ever wrapped, however wide the terminal (clig.dev).
+MAX_WIDTH = 88
+#: The narrowest width a report is wrapped to, so that a tiny terminal still gets whole words.
+MIN_WIDTH = 40
+
+#: What a piece of the text report is, so a terminal can style it (colour, bold).
+Role = Literal[
+    "title", "heading", "cause", "emergency", "urgent", "soon", "routine", "recommendation"
+]
+#: Styles a line of the text report: (text, role) -> text, for example with terminal colours.
+Style = Callable[[str, Role], str]
+
+_SPOKEN = {"yes": "yes", "no": "no", "unknown": "don't know"}
+
+
+def plain(text: str, role: Role) -> str:
+    """No styling: the text as it is."""
+    return text
+
+
+def spoken(value: AnswerValue) -> str:
+    """An answer as a person says it: yes, no, don't know, or the number."""
+    return _SPOKEN.get(str(value), str(value))
+
+
+def describe_answers(knowledge_base: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> str:
+    """Answers in words: "drenching night sweats: yes; age in years: 45"."""
+    catalogue = knowledge_base.catalogue
+    return "; ".join(
+        f"{catalogue[q].label if q in catalogue else q}: {spoken(v)}" for q, v in answers.items()
+    )
+
+
+def fit_width(columns: int | None) -> int:
+    """The width to wrap to on a terminal of ``columns``: at most 88, at least 40."""
+    if not columns or columns <= 0:
+        return MAX_WIDTH
+    return max(MIN_WIDTH, min(columns, MAX_WIDTH))
+
+
+def wrap(text: str, width: int, initial: str = "", subsequent: str = "") -> list[str]:
+    """Wrap at spaces only: a word longer than the line stays whole rather than break."""
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=initial,
+        subsequent_indent=subsequent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [initial.rstrip()]
+
+
+class LineWriter:
+    """Headings, paragraphs, bullets and boxes, as wrapped text lines or as Markdown."""
+
+    def __init__(self, *, markdown: bool, style: Style, width: int = MAX_WIDTH) -> None:
+        self.markdown = markdown
+        self.style = style
+        self.width = min(width, MAX_WIDTH)
+
+    def heading(self, text: str, level: int = 2) -> Iterator[str]:
+        yield ""
+        if self.markdown:
+            yield f"{'#' * level} {text}"
+            yield ""
+        else:
+            yield self.style(text.upper(), "heading")
+
+    def para(self, text: str, indent: int = 0) -> Iterator[str]:
+        if self.markdown:
+            yield text
+        else:
+            pad = " " * indent
+            yield from wrap(text, self.width, pad, pad)
+
+    def bullet(self, text: str, mark: str = "-", indent: int = 2) -> Iterator[str]:
+        if self.markdown:
+            yield f"{' ' * max(indent - 2, 0)}- {text}"
+        else:
+            pad = " " * indent
+            yield from wrap(text, self.width, f"{pad}{mark} ", f"{pad}  ")
+
+    def box(self, title: str, body: str, role: Role) -> Iterator[str]:
+        """The urgency, framed so that it stands out: a box in text, a quote in Markdown."""
+        if self.markdown:
+            yield f"> **{title}**"
+            yield ">"
+            yield f"> {body}"
+            yield ""
+            return
+        edge = "=" * self.width
+        yield self.style(edge, role)
+        for row in [*wrap(title, self.width), *wrap(body, self.width)]:
+            yield self.style(row, role)
+        yield self.style(edge, role)
