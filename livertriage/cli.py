@@ -441,10 +441,7 @@ class _Conversation:
     def ask(self, question: Question) -> None:
         not_answers = 0
         while True:
-            try:
-                typed = click.prompt(">", prompt_suffix=" ", err=True, show_default=False)
-            except click.Abort:
-                raise _Stopped from None
+            typed = self.read_reply()
             reply = interpret(question, typed)
             if reply.kind == "answer":
                 self.interview.answer(question.id, reply.value)
@@ -471,6 +468,20 @@ class _Conversation:
                     )
                     self.interview.answer(question.id, "unknown")
                     return
+
+    def read_reply(self) -> str:
+        if self.interactive and _is_terminal(sys.stdout):
+            # Python's input() edits the line (readline) only when it writes its prompt to the
+            # real standard output, which click's prompt on stderr does not; both are this
+            # terminal here.
+            try:
+                return input("> ")
+            except EOFError:
+                raise _Stopped from None
+        try:
+            return str(click.prompt(">", prompt_suffix=" ", err=True, show_default=False))
+        except click.Abort:
+            raise _Stopped from None
 
     def said(self, answers: dict[str, Any]) -> str:
         return describe_answers(self.kb, answers)

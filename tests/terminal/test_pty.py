@@ -115,3 +115,15 @@ def test_ctrl_c_saves_the_answers(spawn: Spawn, tmp_path: Path) -> None:
     saved = json.loads(session.read_text(encoding="utf-8"))
     assert saved["answers"] == {"vomiting_blood": "no", "black_stools": "unknown"}
     assert "livertriage ask --resume" in output
+
+
+def test_the_prompt_has_line_editing(spawn: Spawn) -> None:
+    """readline: "o", the left arrow, then "n" reads as "no"; without line editing the arrow's
+    escape code would be part of the reply, and the question would be asked again."""
+    child = spawn("ask")
+    child.expect_exact("> ")
+    child.send("o\x1b[Dn\r")
+    child.expect_exact("Question 2")
+    child.sendintr()
+    finish(child)
+    assert child.exitstatus == 130
