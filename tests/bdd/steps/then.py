@@ -437,7 +437,7 @@ def answers_kept(
 @then("I am told how to carry on later")
 def told_how_to_resume(cli_result: Result) -> None:
     # The program is named as it can be typed here ("livertriage", its path, or python -m).
-    assert re.search(r"Carry on later with: \S.* ask --resume \S+", cli_result.stderr), (
+    assert re.search(r"Carry on later with:\s+\S.* ask --resume \S+", cli_result.stderr), (
         cli_result.stderr
     )
 
