@@ -321,6 +321,10 @@ def _knowledge_base() -> KnowledgeBase:
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
 def _is_terminal(stream: IO[Any] | None) -> bool:
     try:
         return stream is not None and stream.isatty()
@@ -410,7 +414,10 @@ class _Conversation:
         wrapped = text
         if width and not whole:
             wrapped = "\n".join(
-                "\n".join(wrap(line, width)) if line.strip() else line for line in text.split("\n")
+                "\n".join(wrap(line.lstrip(), width, _indent(line), _indent(line)))
+                if line.strip()
+                else line
+                for line in text.split("\n")
             )
         # After a hang-up the terminal is gone and nothing can be shown any more.
         with contextlib.suppress(OSError):
@@ -986,7 +993,12 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
         if total is not None:
             bar = closing.enter_context(
                 click.progressbar(
-                    length=total, label="Assessing", file=sys.stderr, show_pos=True, show_eta=True
+                    length=total,
+                    label="Assessing",
+                    file=sys.stderr,
+                    show_pos=True,
+                    show_percent=True,
+                    show_eta=True,
                 )
             )
 

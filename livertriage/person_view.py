@@ -110,14 +110,7 @@ class PersonView(ReportWriter):
         body = [*self.explanations(), *self.doctor_questions(), *self.advice()]
         yield from body
         yield from self.closing()
-        yield ""
-        # The physician recommendation is always the last line.
-        recommendation = self.a.recommendation
-        yield (
-            f"**{recommendation}**"
-            if self.markdown
-            else self.style(recommendation, "recommendation")
-        )
+        yield from self.recommendation()
 
     def title(self) -> Iterator[str]:
         title = "livertriage report: calcification spots on the liver"

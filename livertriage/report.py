@@ -138,6 +138,12 @@ class ReportWriter(LineWriter):
         held = {finding.id for finding in assessment.findings}
         self.for_carer = bool(held & CARER_FINDINGS)
 
+    def recommendation(self) -> Iterator[str]:
+        """The physician recommendation: always the last line, after a blank one."""
+        yield ""
+        text = self.a.recommendation
+        yield f"**{text}**" if self.markdown else self.style(text, "recommendation")
+
 
 class _Details(ReportWriter):
     """The clinician's view: every rule, score, source and confidence tag."""
@@ -182,14 +188,7 @@ class _Details(ReportWriter):
             f"{self.a.disclaimer} Knowledge base {self.a.knowledge_base.version} "
             f"({self.a.knowledge_base.fingerprint[:12]}{modified})."
         )
-        yield ""
-        # The physician recommendation is always the last line.
-        recommendation = self.a.recommendation
-        yield (
-            f"**{recommendation}**"
-            if self.markdown
-            else self.style(recommendation, "recommendation")
-        )
+        yield from self.recommendation()
 
     def urgency(self) -> Iterator[str]:
         urgency = self.a.urgency

@@ -127,3 +127,17 @@ def test_the_prompt_has_line_editing(spawn: Spawn) -> None:
     child.sendintr()
     finish(child)
     assert child.exitstatus == 130
+
+
+def test_batch_shows_a_bar_with_the_total_and_percent_on_a_terminal(
+    spawn: Spawn, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"fever": "yes"}\n' * 300, encoding="utf-8")
+    child = spawn("batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--workers", "1")
+    output = finish(child)
+    assert child.exitstatus == 0, output
+    assert "Assessing" in output
+    assert "100%" in output
+    assert "300/300" in output
+    assert "300 lines: 0 emergency, 0 urgent, 300 soon, 0 routine; 0 errors" in output
