@@ -1,5 +1,5 @@
 """The building blocks of the human-readable reports: answers in words, wrapped paragraphs,
-bullets, headings and a box, in plain text or Markdown. No I/O.
+bullets, headings and a box, in plain text or Markdown; the words both views share. No I/O.
 
 Text is wrapped to a width of at most 88 columns (a narrower terminal gives a narrower report),
 and never broken inside a word or at a hyphen, so that "don't" and "24-hour" stay whole.
@@ -9,17 +9,26 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Literal
 
 from livertriage.answers import AnswerValue
+from livertriage.assessment import Assessment
 from livertriage.knowledge import KnowledgeBase
 
 __all__ = [
+    "CARER_FINDINGS",
+    "CARER_LINE",
+    "DETAILED_CAUSES",
+    "FRAMING",
     "MAX_WIDTH",
     "LineWriter",
+    "ReportWriter",
     "Role",
     "Style",
     "describe_answers",
+    "made_on",
+    "modified_notice",
     "plain",
     "spoken",
     "wrap",
@@ -120,3 +129,68 @@ class LineWriter:
         for row in [*wrap(title, self.width), *wrap(body, self.width)]:
             yield self.style(row, role)
         yield self.style(edge, role)
+
+
+#: How many causes the report explains in full; the rest get one line each.
+DETAILED_CAUSES = 3
+
+#: A cause's framing in words: never a diagnosis.
+FRAMING = {
+    "possible_cause": "a possible cause",
+    "check_for": "a condition a doctor may want to check for",
+    "rule_out": "for a doctor to rule out",
+}
+#: Findings (rules/findings.toml) that make the report speak to a parent or carer.
+CARER_FINDINGS = frozenset({"child", "fetus_or_newborn"})
+CARER_LINE = (
+    "This report is written for the parent or carer. Medicine lists and lifestyle advice for "
+    "adults are left out: the baby's or child's own doctors decide what is needed."
+)
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def made_on(moment: datetime) -> str:
+    """A date a person reads at a glance, whatever the machine's language: "1 December 2026,
+    14:05"."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
+
+
+def modified_notice(assessment: Assessment) -> str | None:
+    """The line every report carries when its rules are not the shipped ones."""
+    info = assessment.knowledge_base
+    if info.shipped:
+        return None
+    return (
+        f"Made with a modified knowledge base from {info.directory}, not the one livertriage "
+        "ships: its rules may differ from the checked ones."
+    )
+
+
+class ReportWriter(LineWriter):
+    """What both views start from: the assessment, its knowledge base, and whom it speaks to."""
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        knowledge_base: KnowledgeBase,
+        *,
+        markdown: bool,
+        style: Style,
+        width: int,
+    ) -> None:
+        super().__init__(markdown=markdown, style=style, width=width)
+        self.a = assessment
+        self.kb = knowledge_base
+        held = {finding.id for finding in assessment.findings}
+        self.for_carer = bool(held & CARER_FINDINGS)
+
+    def recommendation(self) -> Iterator[str]:
+        """The physician recommendation: always the last line, after a blank one."""
+        yield ""
+        text = self.a.recommendation
+        yield f"**{text}**" if self.markdown else self.style(text, "recommendation")

@@ -19,7 +19,7 @@ from html import escape
 from livertriage.answers import AnswerValue
 from livertriage.assessment import Assessment, Candidate, EvidenceItem
 from livertriage.knowledge import KnowledgeBase
-from livertriage.report import CARER_FINDINGS, FRAMING, describe_answers, made_on, spoken
+from livertriage.lines import CARER_FINDINGS, FRAMING, describe_answers, made_on, spoken
 
 __all__ = ["TITLE", "render_page"]
 

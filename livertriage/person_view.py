@@ -19,13 +19,15 @@ from datetime import datetime
 from livertriage.answers import AnswerValue
 from livertriage.assessment import Assessment, Candidate
 from livertriage.knowledge import KnowledgeBase
-from livertriage.lines import Style, describe_answers, wrap
-from livertriage.report import (
+from livertriage.lines import (
     DETAILED_CAUSES,
     FRAMING,
     ReportWriter,
+    Style,
+    describe_answers,
     made_on,
     modified_notice,
+    wrap,
 )
 
 __all__ = ["MAX_REASONS", "WORD_BUDGET", "PersonView"]

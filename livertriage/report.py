@@ -20,14 +20,20 @@ from livertriage.answers import AnswerValue
 from livertriage.assessment import Assessment, Candidate, EvidenceItem
 from livertriage.knowledge import KnowledgeBase
 from livertriage.lines import (
+    CARER_LINE,
+    DETAILED_CAUSES,
+    FRAMING,
     MAX_WIDTH,
-    LineWriter,
+    ReportWriter,
     Role,
     Style,
     describe_answers,
+    made_on,
+    modified_notice,
     plain,
     spoken,
 )
+from livertriage.person_view import PersonView
 
 __all__ = [
     "FORMATS",
@@ -45,48 +51,10 @@ __all__ = [
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 
-#: How many causes the report explains in full; the rest get one line each.
-DETAILED_CAUSES = 3
-
-#: A cause's framing in words: never a diagnosis.
-FRAMING = {
-    "possible_cause": "a possible cause",
-    "check_for": "a condition a doctor may want to check for",
-    "rule_out": "for a doctor to rule out",
-}
-#: Findings (rules/findings.toml) that make the report speak to a parent or carer.
-CARER_FINDINGS = frozenset({"child", "fetus_or_newborn"})
-CARER_LINE = (
-    "This report is written for the parent or carer. Medicine lists and lifestyle advice for "
-    "adults are left out: the baby's or child's own doctors decide what is needed."
-)
 _TREATMENT_INTRO = (
     "Treatments the source text names. They are options a physician may consider, "
     "never something to start or change without one:"
 )
-
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def made_on(moment: datetime) -> str:
-    """A date a person reads at a glance, whatever the machine's language: "1 December 2026,
-    14:05"."""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
-
-
-def modified_notice(assessment: Assessment) -> str | None:
-    """The line every report carries when its rules are not the shipped ones."""
-    info = assessment.knowledge_base
-    if info.shipped:
-        return None
-    return (
-        f"Made with a modified knowledge base from {info.directory}, not the one livertriage "
-        "ships: its rules may differ from the checked ones."
-    )
 
 
 def render(
@@ -107,9 +75,6 @@ def render(
     """
     if fmt == "json":
         return assessment.model_dump_json(indent=2) + "\n"
-    # Imported here: the person's view builds on this module's framing words.
-    from livertriage.person_view import PersonView
-
     markdown = fmt == "markdown"
     chosen = plain if markdown else style
     writer: _Details | PersonView = (
@@ -118,31 +83,6 @@ def render(
         else PersonView(assessment, knowledge_base, markdown=markdown, style=chosen, width=width)
     )
     return "\n".join(writer.lines(generated)) + "\n"
-
-
-class ReportWriter(LineWriter):
-    """What both views start from: the assessment, its knowledge base, and whom it speaks to."""
-
-    def __init__(
-        self,
-        assessment: Assessment,
-        knowledge_base: KnowledgeBase,
-        *,
-        markdown: bool,
-        style: Style,
-        width: int,
-    ) -> None:
-        super().__init__(markdown=markdown, style=style, width=width)
-        self.a = assessment
-        self.kb = knowledge_base
-        held = {finding.id for finding in assessment.findings}
-        self.for_carer = bool(held & CARER_FINDINGS)
-
-    def recommendation(self) -> Iterator[str]:
-        """The physician recommendation: always the last line, after a blank one."""
-        yield ""
-        text = self.a.recommendation
-        yield f"**{text}**" if self.markdown else self.style(text, "recommendation")
 
 
 class _Details(ReportWriter):
