@@ -17,13 +17,11 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from livertriage.answers import AnswerValue
-from livertriage.assessment import Assessment, Candidate
-from livertriage.knowledge import KnowledgeBase
+from livertriage.assessment import Candidate
 from livertriage.lines import (
     DETAILED_CAUSES,
     FRAMING,
     ReportWriter,
-    Style,
     describe_answers,
     made_on,
     modified_notice,
@@ -72,18 +70,13 @@ def gist(summary: str, words: int = 7) -> str:
 class PersonView(ReportWriter):
     """Writes the person's view as text lines or Markdown."""
 
-    def __init__(
-        self,
-        assessment: Assessment,
-        knowledge_base: KnowledgeBase,
-        *,
-        markdown: bool,
-        style: Style,
-        width: int,
-    ) -> None:
-        super().__init__(assessment, knowledge_base, markdown=markdown, style=style, width=width)
-        self.pressing = assessment.urgency.level in ("emergency", "urgent")
-        self.items, self.causes = _SHORTER_AND_SHORTER[0]
+    #: How many questions and pieces of advice, and explanations in full, this pass shows.
+    items, causes = _SHORTER_AND_SHORTER[0]
+
+    @property
+    def pressing(self) -> bool:
+        """Emergency or urgent: what to do comes before anything else."""
+        return self.a.urgency.level in ("emergency", "urgent")
 
     # --- the whole view --------------------------------------------------------------------
 
