@@ -1,6 +1,6 @@
 """Answers: checking what a person or a program says against the question catalogue.
 
-This is the input edge (CONTRACT.md §1). Everything past it sees only normalised values:
+This is the input edge (docs/contract.md §1). Everything past it sees only normalised values:
 ``"yes"``, ``"no"`` or ``"unknown"`` for yes/no questions, and a whole number of years (or
 ``"unknown"``) for the age. A question left out was not asked, which is not the same as
 ``"unknown"``; neither counts as evidence.

@@ -1,4 +1,4 @@
-"""The assessment: what :func:`livertriage.assess` returns (CONTRACT.md §2).
+"""The assessment: what :func:`livertriage.assess` returns (docs/contract.md §2).
 
 Every conclusion carries its explanation as data: the rule that reached it, the answers (and
 derived findings) it came from, a one-sentence rationale and its sources.

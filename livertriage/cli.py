@@ -1,6 +1,6 @@
 """The ``livertriage`` command: the only module that imports click.
 
-Exit status (CONTRACT.md §3): 0 success; 2 bad usage or bad input, with a one-line message on
+Exit status (docs/contract.md §3): 0 success; 2 bad usage or bad input, with a one-line message on
 stderr; 1 any other failure, including an interview stopped before its end (its answers are
 saved). Data goes to stdout; prompts and messages go to stderr; never a traceback.
 """

@@ -40,7 +40,7 @@ def printable(text: str) -> str:
 class LiverTriageError(Exception):
     """Base class of every error livertriage raises on purpose."""
 
-    #: The exit status the command line uses for this error (CONTRACT.md §3).
+    #: The exit status the command line uses for this error (docs/contract.md §3).
     exit_code: int = 1
 
 

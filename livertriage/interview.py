@@ -6,8 +6,8 @@ interview order (red flags, special groups, core, follow-ups, history). The inte
 relevant question is left, when the urgency reaches "emergency" (a yes to an emergency warning sign
 ends it at once, as NHS Pathways does), or when one of the knowledge base's stop rules holds. A
 stop rule never skips a warning sign: it waits until every red-flag question is answered, and
-until no relevant question is left whose answer could still raise the urgency
-(:attr:`KnowledgeBase.urgency_reach`); the questions it skips can change only the causes.
+until no relevant question is left whose answer could still raise the urgency (the rule
+graph's ``urgency_reach``); the questions it skips can change only the causes.
 
 Answers are kept in the order given, so ``back`` can undo the last one and everything after it is
 recomputed from the rules.
@@ -169,7 +169,7 @@ class Interview:
     def _could_raise_urgency(self, question_id: str) -> bool:
         if self.knowledge_base.catalogue[question_id].stage == "red_flag":
             return True
-        reach = self.knowledge_base.urgency_reach[question_id]
+        reach = self._evaluation.graph.urgency_reach[question_id]
         level = self._evaluation.urgency_level
         return reach is not None and urgency_rank(reach) > urgency_rank(level)
 
@@ -221,12 +221,15 @@ class Interview:
 
     def why(self, question: Question) -> Why:
         """Why ``question`` is asked now, and what a yes, a no (or an age) would change."""
-        fired = self._evaluation.fired
-        rule = next((r for r in question.ask_rules if r.id in fired), question.ask_rules[0])
+        evaluation = self._evaluation
+        rule = next(
+            (r for r in question.ask_rules if r.id in evaluation.fired), question.ask_rules[0]
+        )
+        matched = evaluation.matched(rule.id).questions if rule.id in evaluation.fired else ()
         opened_by = {
-            fact.partition("=")[0]: self._answers[fact.partition("=")[0]]
-            for fact in sorted(self._evaluation.because(rule.id))
-            if "=" in fact and fact.partition("=")[0] in self._answers
+            q: self._answers[q]
+            for q in evaluation.graph.in_catalogue_order(matched)
+            if q in self._answers
         }
         now = self._evaluation.assessment()
         options: tuple[AnswerValue, ...] = ("yes", "no") if question.kind == "yes_no" else ()

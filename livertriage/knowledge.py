@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from livertriage.errors import KnowledgeBaseError, Problem
+from livertriage.graph import questions_behind
 from livertriage.models import (
     STAGE_ORDER,
     URGENCY_LEVELS,
@@ -53,7 +54,6 @@ __all__ = [
     "KnowledgeBase",
     "default_rules_dir",
     "inspect_rules",
-    "questions_behind",
     "read_knowledge_base",
 ]
 
@@ -123,36 +123,6 @@ class KnowledgeBase:
         return tuple(rule for q in self.questions if q.stage != "legacy" for rule in q.ask_rules)
 
     @cached_property
-    def urgency_reach(self) -> dict[str, UrgencyLevel | None]:
-        """For each question, the highest urgency its answer could lead to: through the urgency
-        rules that read it (directly or through findings), or through the follow-ups it opens.
-        None when no answer to it can change the urgency.
-
-        The interview never lets a stop rule skip a question whose reach is above the urgency
-        already reached, so no warning sign goes unasked because the questions stopped early.
-        """
-        reach: dict[str, UrgencyLevel | None] = dict.fromkeys(self.catalogue)
-        for rule in self.urgency:
-            for question_id in questions_behind(self, rule.when):
-                if question_id in reach and _higher(rule.level, reach[question_id]):
-                    reach[question_id] = rule.level
-        changed = True
-        while changed:  # an opener reaches what the questions it opens reach
-            changed = False
-            for question in self.questions:
-                level = reach[question.id]
-                if level is None:
-                    continue
-                openers = {
-                    q for when in question.ask_conditions for q in questions_behind(self, when)
-                }
-                for opener in sorted(openers):
-                    if opener in reach and _higher(level, reach[opener]):
-                        reach[opener] = level
-                        changed = True
-        return reach
-
-    @cached_property
     def assessment_rules(self) -> tuple[Rule, ...]:
         """The rules an assessment needs: findings, evidence, urgency, advice, doctor questions."""
         return (*self.findings, *self.evidence, *self.urgency, *self.advice, *self.doctor_questions)
@@ -177,10 +147,6 @@ class KnowledgeBase:
         return tuple(
             sorted({t.name.split()[0].lower() for cause in self.causes for t in cause.treatment})
         )
-
-
-def _higher(level: UrgencyLevel, than: UrgencyLevel | None) -> bool:
-    return than is None or URGENCY_LEVELS.index(level) > URGENCY_LEVELS.index(than)
 
 
 def default_rules_dir() -> Path:
@@ -408,7 +374,7 @@ class _Reader:
         self._check_urgency_wording(kb)
 
     def _check_urgency_wording(self, kb: KnowledgeBase) -> None:
-        """The words the person reads must say what the level means (CONTRACT.md §2): a level's
+        """The words the person reads must say what the level means (docs/contract.md §2): a level's
         label cannot be changed into "no hurry" while its id still says emergency."""
         for level, wording in kb.urgency_levels.items():
             entry = f"level.{level}"
@@ -416,7 +382,8 @@ class _Reader:
                 self.error(
                     "urgency.toml",
                     entry,
-                    "the recommendation must tell the person to see a physician (CONTRACT.md §2)",
+                    "the recommendation must tell the person to see a physician "
+                    "(docs/contract.md §2)",
                 )
             for text in (wording.label, wording.action, wording.recommendation):
                 for problem in wording_problems(level, text):
@@ -450,10 +417,14 @@ class _Reader:
             expected = "age" if question_id == "age" else "yes_no"
             if question is None:
                 if self._judged("questions.toml", "question", question_id):
-                    self.error("questions.toml", question_id, "missing: CONTRACT.md §1 requires it")
+                    self.error(
+                        "questions.toml", question_id, "missing: docs/contract.md §1 requires it"
+                    )
             elif question.kind != expected:
                 self.error(
-                    "questions.toml", question_id, f"kind must be {expected!r} (CONTRACT.md §1)"
+                    "questions.toml",
+                    question_id,
+                    f"kind must be {expected!r} (docs/contract.md §1)",
                 )
         for question_id in RED_FLAG_QUESTIONS:
             question = kb.catalogue.get(question_id)
@@ -621,28 +592,8 @@ class _Reader:
                     file,
                     entry,
                     f"unsafe wording {phrase!r}: never state a diagnosis or tell anyone "
-                    "to take, stop or dose a medicine (CONTRACT.md §4)",
+                    "to take, stop or dose a medicine (docs/contract.md §4)",
                 )
-
-
-def questions_behind(kb: KnowledgeBase, when: Condition) -> set[str]:
-    """The questions a condition reads, directly or through its findings."""
-    found = set(when.yes_no_questions())
-    if when.uses_age and kb.age_question:
-        found.add(kb.age_question)
-    findings = {finding.id: finding for finding in kb.findings}
-    pending, seen = list(when.findings), set()
-    while pending:
-        finding_id = pending.pop()
-        if finding_id in seen or finding_id not in findings:
-            continue
-        seen.add(finding_id)
-        inner = findings[finding_id].when
-        found |= set(inner.yes_no_questions())
-        if inner.uses_age and kb.age_question:
-            found.add(kb.age_question)
-        pending.extend(inner.findings)
-    return found
 
 
 def _rules_with_files(kb: KnowledgeBase) -> Iterator[tuple[str, Rule]]:

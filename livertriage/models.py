@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 UrgencyLevel = Literal["emergency", "urgent", "soon", "routine"]
-#: Urgency levels from lowest to highest (CONTRACT.md §2).
+#: Urgency levels from lowest to highest (docs/contract.md §2).
 URGENCY_LEVELS: tuple[UrgencyLevel, ...] = ("routine", "soon", "urgent", "emergency")
 
 QuestionKind = Literal["yes_no", "age"]

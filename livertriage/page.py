@@ -3,7 +3,7 @@ doctor. No I/O: :func:`render_page` returns a string.
 
 The page carries its own stylesheet (screen and print, A4) and fetches nothing: no fonts, scripts,
 images or links. Like the text report it puts the urgency first and ends, always, with the
-physician recommendation as the last text of the page (CONTRACT.md §2). It is meant to print on
+physician recommendation as the last text of the page (docs/contract.md §2). It is meant to print on
 at most two A4 pages for a typical answer set, so it leaves out what the text report adds around
 the causes (notes, doctor steps, treatments, advice); scores, rule ids and sources appear only in
 a line of small print per cause, for the clinician.

@@ -1,6 +1,6 @@
 """Render an assessment as text, Markdown or JSON. No I/O: every function returns a string.
 
-Two views of one assessment (CONTRACT.md §2):
+Two views of one assessment (docs/contract.md §2):
 
 - the person's view, the default for text and Markdown (:mod:`livertriage.person_view`): the
   urgency first, a few likely explanations in plain words, the questions for the doctor;

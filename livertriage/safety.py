@@ -1,4 +1,4 @@
-"""What livertriage promises whatever the knowledge base says (CONTRACT.md §1, §2 and §4).
+"""What livertriage promises whatever the knowledge base says (docs/contract.md §1, §2 and §4).
 
 - The minimum question catalogue that every knowledge base must accept.
 - The urgency floor that the urgency rules must never go under.
@@ -24,7 +24,7 @@ __all__ = [
     "wording_problems",
 ]
 
-#: Every question id that CONTRACT.md §1 requires the catalogue to accept.
+#: Every question id that docs/contract.md §1 requires the catalogue to accept.
 CONTRACT_QUESTION_IDS: tuple[str, ...] = (
     "age",
     "prenatal_finding",
@@ -62,8 +62,8 @@ CONTRACT_QUESTION_IDS: tuple[str, ...] = (
     "parasite_exposure",
 )
 
-#: The urgency floor of CONTRACT.md §2: each set of questions, all answered yes, must lead to at
-#: least the level given.
+#: The urgency floor of docs/contract.md §2: each set of questions, all answered yes, must lead
+#: to at least the level given.
 FLOOR_TRIGGERS: tuple[tuple[frozenset[str], UrgencyLevel], ...] = (
     *(
         (frozenset({question}), "emergency")
@@ -96,7 +96,7 @@ FLOOR_TRIGGERS: tuple[tuple[frozenset[str], UrgencyLevel], ...] = (
 
 
 def floor_level(answers: Mapping[str, object]) -> UrgencyLevel:
-    """The lowest urgency CONTRACT.md §2 allows for these answers (already normalised)."""
+    """The lowest urgency docs/contract.md §2 allows for these answers (already normalised)."""
     said_yes = {question for question, value in answers.items() if value == "yes"}
     level: UrgencyLevel = "routine"
     for trigger, trigger_level in FLOOR_TRIGGERS:
@@ -174,7 +174,7 @@ _NEGATIONS = re.compile(
     r"no hurry|no rush|nothing to worry|not urgent|there is no need|rest at home)\b",
     re.IGNORECASE,
 )
-#: What the words of each level must say (CONTRACT.md §2), as (pattern, what it means).
+#: What the words of each level must say (docs/contract.md §2), as (pattern, what it means).
 _LEVEL_WORDS: dict[UrgencyLevel, tuple[str, str]] = {
     "emergency": (r"\bemergency\b", "send the person to emergency care"),
     "urgent": (r"\btoday\b|\b24 hours\b|\bnow\b", "say today, within 24 hours"),

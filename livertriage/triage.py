@@ -1,7 +1,7 @@
 """From answers to an :class:`~livertriage.assessment.Assessment`.
 
 :func:`load_knowledge_base` reads and checks a rules directory, compiles it, and proves the urgency
-floor of CONTRACT.md §2 by running the compiled rules. :func:`evaluate` runs the rules over one
+floor of docs/contract.md §2 by running the compiled rules. :func:`evaluate` runs the rules over one
 set of answers; :func:`assess` turns that run into the assessment: causes ranked by their evidence,
 the highest urgency any rule reached, the advice that applies, and last the physician
 recommendation.
@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +24,9 @@ from livertriage.assessment import (
     Note,
     TreatmentOption,
 )
-from livertriage.engine import RECOMMENDATION_RULE, CompiledRules, Firing
+from livertriage.engine import RECOMMENDATION_RULE, fired
 from livertriage.errors import KnowledgeBaseError, Problem
+from livertriage.graph import Match, RuleGraph, compile_graph
 from livertriage.knowledge import (
     KnowledgeBase,
     default_rules_dir,
@@ -36,7 +35,6 @@ from livertriage.knowledge import (
 )
 from livertriage.models import (
     Cause,
-    EvidenceRule,
     Rule,
     StopRule,
     UrgencyLevel,
@@ -50,12 +48,12 @@ __all__ = [
     "Triage",
     "assess",
     "check_knowledge_base",
-    "compiled_rules",
     "evaluate",
     "load_knowledge_base",
+    "rule_graph",
 ]
 
-_compiled: weakref.WeakKeyDictionary[KnowledgeBase, dict[bool, CompiledRules]] = (
+_graphs: weakref.WeakKeyDictionary[KnowledgeBase, dict[bool, RuleGraph]] = (
     weakref.WeakKeyDictionary()
 )
 _default: KnowledgeBase | None = None
@@ -102,31 +100,30 @@ def check_knowledge_base(path: str | Path | None = None) -> tuple[Problem, ...]:
     return problems
 
 
-def compiled_rules(knowledge_base: KnowledgeBase, *, interview: bool = False) -> CompiledRules:
-    """The knowledge base compiled into an engine, once per knowledge base. The interview's engine
-    adds the ask and stop rules, which an assessment does not need."""
+def rule_graph(knowledge_base: KnowledgeBase, *, interview: bool = False) -> RuleGraph:
+    """The knowledge base's rule graph, compiled once per knowledge base. The interview's adds
+    the ask and stop rules to what the engine runs, which an assessment does not need."""
     with _compile_lock:
-        engines = _compiled.setdefault(knowledge_base, {})
-        if interview not in engines:
-            rules = knowledge_base.rules if interview else knowledge_base.assessment_rules
-            engines[interview] = CompiledRules(rules, knowledge_base.age_question)
-        return engines[interview]
+        graphs = _graphs.setdefault(knowledge_base, {})
+        if interview not in graphs:
+            graphs[interview] = compile_graph(knowledge_base, interview=interview)
+        return graphs[interview]
 
 
 def _floor_problems(knowledge_base: KnowledgeBase) -> Iterable[Problem]:
     """The contract's floor, proven by running the rules: answers can only add urgency, so the
     trigger answers alone are the hardest case."""
-    compiled = compiled_rules(knowledge_base)
+    graph = rule_graph(knowledge_base)
     for trigger, required in FLOOR_TRIGGERS:
         answers: dict[str, AnswerValue] = dict.fromkeys(sorted(trigger), "yes")
-        level = _urgency_level(knowledge_base, {f.rule for f in compiled.run(answers)})
+        level = _urgency_level(knowledge_base, fired(graph, answers))
         if urgency_rank(level) < urgency_rank(required):
             said = " and ".join(sorted(trigger))
             yield Problem(
                 "urgency.toml",
                 None,
                 f"the urgency floor is broken: {said} answered yes gives {level!r}, "
-                f"but CONTRACT.md §2 requires at least {required!r}",
+                f"but docs/contract.md §2 requires at least {required!r}",
             )
 
 
@@ -154,18 +151,20 @@ class Triage:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One run of the rules: the checked answers and every rule firing, in firing order."""
+    """One run of the rules: the checked answers and the rules that fired."""
 
-    knowledge_base: KnowledgeBase
+    graph: RuleGraph
     answers: Answers
-    firings: tuple[Firing, ...]
-    #: Whether the interview's ask and stop rules ran (see :func:`evaluate`).
-    interview: bool = False
+    fired: frozenset[str]
 
-    @cached_property
-    def fired(self) -> frozenset[str]:
-        """The ids of every rule that fired (worked out once)."""
-        return frozenset(firing.rule for firing in self.firings)
+    @property
+    def knowledge_base(self) -> KnowledgeBase:
+        return self.graph.knowledge_base
+
+    @property
+    def interview(self) -> bool:
+        """Whether the interview's ask and stop rules ran (see :func:`evaluate`)."""
+        return self.graph.interview
 
     @property
     def relevant_questions(self) -> tuple[str, ...]:
@@ -188,22 +187,19 @@ class Evaluation:
         self._needs_interview_rules()
         return tuple(rule for rule in self.knowledge_base.stops if rule.id in self.fired)
 
-    def because(self, rule_id: str) -> frozenset[str]:
-        """The facts a rule matched, over all its firings."""
-        return frozenset(
-            f for firing in self.firings if firing.rule == rule_id for f in firing.because
-        )
+    def matched(self, rule_id: str) -> Match:
+        """What a rule that fired matched in these answers."""
+        return self.graph.rules[rule_id].matched(self.answers.root)
 
     def triage(self) -> Triage:
         """The urgency, the causes ranked by score, and the recommendation; no explanations."""
-        kb, fired, answers = self.knowledge_base, self.fired, self.answers.root
-        tables = _tables_of(kb)
+        kb, fired, answers, graph = self.knowledge_base, self.fired, self.answers.root, self.graph
         level = self.urgency_level
         scores = [
             (
                 cause,
                 cause.prior
-                + sum(r.weight for r in tables.evidence_by_cause[cause.id] if r.id in fired),
+                + sum(r.weight for r in graph.evidence_by_cause[cause.id] if r.id in fired),
             )
             for cause in kb.causes
             if not fired.intersection(cause.not_with)  # say, adult causes for a baby
@@ -221,7 +217,7 @@ class Evaluation:
             ranking=tuple(sorted(scores, key=lambda entry: (entry[0].id in known, -entry[1]))),
             known_conditions=frozenset(known),
             unanswered_red_flags=tuple(
-                q for q in tables.red_flags if answers.get(q, "unknown") == "unknown"
+                q for q in graph.red_flags if answers.get(q, "unknown") == "unknown"
             ),
             recommendation=kb.urgency_levels[level].recommendation,
         )
@@ -241,8 +237,8 @@ def evaluate(
     too (which questions are relevant now, and whether the interview should end)."""
     knowledge_base = knowledge_base or load_knowledge_base()
     checked = parse_answers(answers, knowledge_base.catalogue)
-    firings = compiled_rules(knowledge_base, interview=interview).run(checked.root)
-    return Evaluation(knowledge_base, checked, firings, interview)
+    graph = rule_graph(knowledge_base, interview=interview)
+    return Evaluation(graph, checked, fired(graph, checked.root))
 
 
 def assess(
@@ -250,7 +246,7 @@ def assess(
 ) -> Assessment:
     """Assess answers: possible causes, urgency, advice and the physician recommendation.
 
-    ``answers`` maps question ids to answers as CONTRACT.md §1 describes. Raises
+    ``answers`` maps question ids to answers as docs/contract.md §1 describes. Raises
     :class:`~livertriage.errors.AnswersError` naming the first id at fault.
     """
     return evaluate(answers, knowledge_base).assessment()
@@ -262,17 +258,11 @@ class _Tables:
     explanation, each cause's fixed parts, and the catalogue order."""
 
     explanations: dict[str, dict[str, Any]]
-    #: For rules whose condition names its questions outright (no "any", no findings): those
-    #: questions, in catalogue order, which are the same whenever the rule fires.
-    fixed_questions: dict[str, tuple[str, ...]]
-    evidence_by_cause: dict[str, tuple[EvidenceRule, ...]]
     causes: dict[str, dict[str, Any]]
     #: Each cause's notes, doctor steps and treatments, built once, with when each is shown.
     cause_parts: dict[str, dict[str, tuple[tuple[Any, Any], ...]]]
     report_notes: tuple[Note, ...]
     info: KnowledgeBaseInfo
-    red_flags: tuple[str, ...]
-    position: dict[str, int]
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> _Tables:
@@ -297,18 +287,6 @@ class _Tables:
             }
             for cause in kb.causes
         }
-        position = {question.id: index for index, question in enumerate(kb.questions)}
-        fixed_questions = {
-            rule.id: tuple(
-                sorted(
-                    (*rule.when.yes, *rule.when.no)
-                    + ((kb.age_question,) if rule.when.uses_age and kb.age_question else ()),
-                    key=position.__getitem__,
-                )
-            )
-            for rule in kb.rules
-            if not (rule.when.any_yes or rule.when.any_unknown or rule.when.findings)
-        }
         cause_parts = {
             cause.id: {
                 # Built once; pydantic takes model instances as they are.
@@ -325,18 +303,12 @@ class _Tables:
         }
         return cls(
             explanations=explanations,
-            fixed_questions=fixed_questions,
             cause_parts=cause_parts,
-            evidence_by_cause={
-                c.id: tuple(r for r in kb.evidence if r.cause == c.id) for c in kb.causes
-            },
             causes=causes,
             report_notes=tuple(
                 Note(id=n.id, text=n.text, source=list(n.source)) for n in kb.report.note
             ),
             info=_info(kb),
-            red_flags=tuple(q.id for q in kb.questions if q.stage == "red_flag"),
-            position=position,
         )
 
 
@@ -370,51 +342,28 @@ class _Assembler:
 
     def __init__(self, evaluation: Evaluation) -> None:
         self.kb = evaluation.knowledge_base
+        self.graph = evaluation.graph
         self.tables = _tables_of(self.kb)
         self.answers = evaluation.answers.root
         self.triage = evaluation.triage()
-        self.because: dict[str, set[str]] = defaultdict(set)
-        for firing in evaluation.firings:
-            self.because[firing.rule].update(firing.because)
-        if RECOMMENDATION_RULE not in self.because:
+        self.fired_ids = evaluation.fired
+        if RECOMMENDATION_RULE not in self.fired_ids:
             raise RuntimeError("the engine ended without its physician recommendation")
-        self._finding_answers: dict[str, set[str]] = {}
         finding_ids = {finding.id for finding in self.kb.findings}
-        self.findings_held = frozenset(r for r in self.because if r in finding_ids)
+        self.findings_held = frozenset(self.fired_ids & finding_ids)
 
     def fired(self, rule: Rule) -> bool:
-        return rule.id in self.because
+        return rule.id in self.fired_ids
 
     # --- explanation ---------------------------------------------------------------------------
 
-    def questions_behind(self, rule_id: str) -> set[str]:
-        """The questions whose answers led to this rule, through findings too."""
-        questions: set[str] = set()
-        for fact in self.because.get(rule_id, ()):
-            if fact.startswith("finding:"):
-                finding = fact.removeprefix("finding:")
-                if finding not in self._finding_answers:
-                    self._finding_answers[finding] = set()  # a guard; cycles are rejected on load
-                    self._finding_answers[finding] = self.questions_behind(finding)
-                questions |= self._finding_answers[finding]
-            else:
-                questions.add(fact.partition("=")[0])
-        return questions
-
     def explained(self, rule: Rule, **more: Any) -> dict[str, Any]:
         """An explained item: rule, answers, findings, rationale and source, and ``more``."""
-        fixed = self.tables.fixed_questions.get(rule.id)
-        findings: list[str] = []
-        if fixed is not None:
-            behind: Sequence[str] = fixed
-        else:
-            behind = sorted(self.questions_behind(rule.id), key=self.tables.position.__getitem__)
-            facts = self.because[rule.id]
-            findings = sorted(f[len("finding:") :] for f in facts if f.startswith("finding:"))
+        behind = self.graph.answers_behind(rule.id, self.answers)
         return {
             **self.tables.explanations[rule.id],
             "answers": {question: self.answers[question] for question in behind},
-            "findings": findings,
+            "findings": sorted(rule.when.findings),
             **more,
         }
 
@@ -425,7 +374,7 @@ class _Assembler:
         for rank, (cause, score) in enumerate(self.triage.ranking, start=1):
             items = [
                 self.explained(rule, weight=rule.weight)
-                for rule in self.tables.evidence_by_cause[cause.id]
+                for rule in self.graph.evidence_by_cause[cause.id]
                 if self.fired(rule)
             ]
             parts = {

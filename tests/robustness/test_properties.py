@@ -20,7 +20,7 @@ from livertriage.safety import find_unsafe_language, floor_level
 #: Run at full strength (the "ci" profile) by make test-long; make test runs them lighter.
 pytestmark = pytest.mark.properties
 
-#: Every form an answer may take on the way in (CONTRACT.md §1).
+#: Every form an answer may take on the way in (docs/contract.md §1).
 YES_NO_FORMS = st.sampled_from([True, False, "yes", "no", "unknown", None, "YES", "No"])
 
 

@@ -1,4 +1,4 @@
-"""Answers: the input edge of CONTRACT.md §1."""
+"""Answers: the input edge of docs/contract.md §1."""
 
 from __future__ import annotations
 

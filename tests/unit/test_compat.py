@@ -35,7 +35,7 @@ def test_importing_livertriage_first_makes_experta_importable() -> None:
 
 def test_the_engine_module_works_when_imported_first() -> None:
     result = run_python(
-        "from livertriage.engine import CompiledRules; from livertriage import assess;"
+        "from livertriage.engine import fired; from livertriage import assess;"
         "print(assess({'fever': 'yes'}).urgency.level)"
     )
     assert result.returncode == 0, result.stderr

@@ -1,108 +1,122 @@
-"""The experta engine: real forward chaining, explanation as data, instances reused."""
+"""The experta engine behind its seam, fired(graph, answers): real forward chaining, instances
+reused, the same firings as stock experta; and the graph's explanations of them."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from livertriage import KnowledgeBase, check_knowledge_base, load_knowledge_base
-from livertriage.engine import RECOMMENDATION_RULE, CompiledRules, Firing
-from livertriage.models import Rule
-from livertriage.triage import compiled_rules
+from livertriage.engine import RECOMMENDATION_RULE, fired
+from livertriage.graph import Match, RuleGraph, compile_graph
+from livertriage.triage import rule_graph
 from tests.rules_edits import edit
 
 
-def fired(firings: tuple[Firing, ...]) -> dict[str, set[str]]:
-    result: dict[str, set[str]] = {}
-    for firing in firings:
-        result.setdefault(firing.rule, set()).update(firing.because)
-    return result
+def run(
+    knowledge_base: KnowledgeBase, answers: Mapping[str, object], *, interview: bool = False
+) -> frozenset[str]:
+    return fired(rule_graph(knowledge_base, interview=interview), answers)  # type: ignore[arg-type]
+
+
+def matched(knowledge_base: KnowledgeBase, rule_id: str, answers: Mapping[str, object]) -> Match:
+    return rule_graph(knowledge_base).rules[rule_id].matched(answers)  # type: ignore[arg-type]
 
 
 def test_answers_chain_into_findings_and_findings_into_evidence(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    rules = fired(compiled_rules(knowledge_base).run({"fever": "yes", "night_sweats": "yes"}))
-    # Layer 1: answers -> a derived finding, recording the answers it came from.
-    assert rules["constitutional_symptoms"] == {"fever=yes", "night_sweats=yes"}
-    # Layer 2: the finding -> evidence, recording the finding it came from.
-    assert rules["tb.constitutional"] == {"finding:constitutional_symptoms"}
+    answers = {"fever": "yes", "night_sweats": "yes"}
+    rules = run(knowledge_base, answers)
+    # Layer 1: answers -> a derived finding; the graph says which answers it came from.
+    assert "constitutional_symptoms" in rules
+    assert set(matched(knowledge_base, "constitutional_symptoms", answers).questions) == {
+        "fever",
+        "night_sweats",
+    }
+    # Layer 2: the finding -> evidence, which came from the finding.
+    assert "tb.constitutional" in rules
+    assert matched(knowledge_base, "tb.constitutional", answers) == Match(
+        questions=(), findings=("constitutional_symptoms",)
+    )
 
 
 def test_findings_can_feed_urgency(knowledge_base: KnowledgeBase) -> None:
-    rules = fired(compiled_rules(knowledge_base).run({"fever": "yes", "abdominal_pain": "yes"}))
-    assert rules["urgency.possible_liver_abscess"] == {"finding:possible_liver_abscess"}
+    answers = {"fever": "yes", "abdominal_pain": "yes"}
+    assert "urgency.possible_liver_abscess" in run(knowledge_base, answers)
+    assert matched(knowledge_base, "urgency.possible_liver_abscess", answers).findings == (
+        "possible_liver_abscess",
+    )
 
 
 def test_unknown_is_never_evidence(knowledge_base: KnowledgeBase) -> None:
     everything_unknown = dict.fromkeys(
         (q.id for q in knowledge_base.questions if q.kind == "yes_no"), "unknown"
     )
-    rules = fired(compiled_rules(knowledge_base).run(everything_unknown))
+    rules = run(knowledge_base, everything_unknown)
     evidence = {rule.id for rule in knowledge_base.evidence}
     findings = {rule.id for rule in knowledge_base.findings}
     assert not (set(rules) & (evidence | findings))
 
 
-def test_the_recommendation_fires_last_every_time(knowledge_base: KnowledgeBase) -> None:
-    compiled = compiled_rules(knowledge_base)
+def test_the_recommendation_fires_every_time(knowledge_base: KnowledgeBase) -> None:
     for answers in ({}, {"vomiting_blood": "yes"}, {"fever": "yes", "chills": "yes", "age": 30}):
-        firings = compiled.run(answers)  # type: ignore[arg-type]
-        assert firings[-1] == Firing(RECOMMENDATION_RULE, ())
-        assert [f.rule for f in firings].count(RECOMMENDATION_RULE) == 1
+        assert RECOMMENDATION_RULE in run(knowledge_base, answers)
 
 
 def test_an_any_of_condition_records_every_matching_answer(knowledge_base: KnowledgeBase) -> None:
-    rules = fired(compiled_rules(knowledge_base).run({"ascites": "yes", "splenomegaly": "yes"}))
-    assert rules["portal_hypertension_signs"] == {"ascites=yes", "splenomegaly=yes"}
+    answers = {"ascites": "yes", "splenomegaly": "yes", "fever": "unknown"}
+    assert "portal_hypertension_signs" in run(knowledge_base, answers)
+    assert set(matched(knowledge_base, "portal_hypertension_signs", answers).questions) == {
+        "ascites",
+        "splenomegaly",
+    }
 
 
 def test_age_bounds_match_whole_years_only(knowledge_base: KnowledgeBase) -> None:
-    compiled = compiled_rules(knowledge_base)
-    assert "congenital.newborn" in fired(compiled.run({"age": 0}))
-    assert "congenital.newborn" not in fired(compiled.run({"age": 1}))
-    assert "advice.child" in fired(compiled.run({"age": 15}))
-    assert "advice.child" not in fired(compiled.run({"age": 16}))
-    assert "congenital.newborn" not in fired(compiled.run({"age": "unknown"}))
+    assert "congenital.newborn" in run(knowledge_base, {"age": 0})
+    assert "congenital.newborn" not in run(knowledge_base, {"age": 1})
+    assert "advice.child" in run(knowledge_base, {"age": 15})
+    assert "advice.child" not in run(knowledge_base, {"age": 16})
+    assert "congenital.newborn" not in run(knowledge_base, {"age": "unknown"})
 
 
 def test_a_reused_engine_keeps_nothing_from_the_previous_run(knowledge_base: KnowledgeBase) -> None:
-    compiled = compiled_rules(knowledge_base)
-    alone = compiled.run({"smoking": "yes"})
-    compiled.run({"vomiting_blood": "yes", "fever": "yes", "tb_history": "yes"})
-    assert compiled.run({"smoking": "yes"}) == alone
+    alone = run(knowledge_base, {"smoking": "yes"})
+    run(knowledge_base, {"vomiting_blood": "yes", "fever": "yes", "tb_history": "yes"})
+    assert run(knowledge_base, {"smoking": "yes"}) == alone
 
 
 def test_the_knowledge_base_is_compiled_once(knowledge_base: KnowledgeBase) -> None:
-    assert compiled_rules(knowledge_base) is compiled_rules(knowledge_base)
-    interview = compiled_rules(knowledge_base, interview=True)
-    assert interview is compiled_rules(knowledge_base, interview=True)
-    assert interview is not compiled_rules(knowledge_base)
+    assert rule_graph(knowledge_base) is rule_graph(knowledge_base)
+    interview = rule_graph(knowledge_base, interview=True)
+    assert interview is rule_graph(knowledge_base, interview=True)
+    assert interview is not rule_graph(knowledge_base)
 
 
 def test_only_the_interview_engine_runs_ask_and_stop_rules(knowledge_base: KnowledgeBase) -> None:
     answers = {"prenatal_finding": "yes"}
-    assessment = fired(compiled_rules(knowledge_base).run(answers))
-    interview = fired(compiled_rules(knowledge_base, interview=True).run(answers))
+    assessment = run(knowledge_base, answers)
+    interview = run(knowledge_base, answers, interview=True)
     assert not any(rule.startswith(("ask.", "stop.")) for rule in assessment)
     assert "stop.pregnancy_or_newborn" in interview
     assert "ask.vomiting_blood" in interview
     # Everything else is the same.
-    assert {r: b for r, b in interview.items() if not r.startswith(("ask.", "stop."))} == assessment
+    assert {r for r in interview if not r.startswith(("ask.", "stop."))} == assessment
 
 
 def test_threads_get_their_own_engine_and_the_same_results(knowledge_base: KnowledgeBase) -> None:
-    compiled = CompiledRules(knowledge_base.rules, knowledge_base.age_question)
+    graph = compile_graph(knowledge_base, interview=True)  # a new graph: a new engine class
     answer_sets = [{"fever": "yes"}, {"jaundice": "yes"}, {"tb_history": "yes", "age": 40}]
-    expected = [fired(compiled.run(a)) for a in answer_sets]  # type: ignore[arg-type]
+    expected = [fired(graph, a) for a in answer_sets]  # type: ignore[arg-type]
     results: list[bool] = []
 
     def work() -> None:
         results.extend(
-            [fired(compiled.run(a)) for a in answer_sets] == expected  # type: ignore[arg-type]
+            [fired(graph, a) for a in answer_sets] == expected  # type: ignore[arg-type]
             for _ in range(20)
         )
 
@@ -117,27 +131,26 @@ def test_threads_get_their_own_engine_and_the_same_results(knowledge_base: Knowl
 # --- the compiled engine against plain experta -----------------------------------------------
 
 
-def plain_experta_firings(
-    rules: Sequence[Rule], age_question: str | None, answers: dict[str, object]
-) -> set[tuple[str, tuple[str, ...]]]:
-    """The same rules in a stock experta KnowledgeEngine (experta's own matcher, strategy and
-    run loop), built fresh, so nothing can carry over from another run."""
+def plain_experta_fired(graph: RuleGraph, answers: dict[str, object]) -> frozenset[str]:
+    """The same compiled rules in a stock experta KnowledgeEngine (experta's own matcher,
+    strategy and run loop), built fresh, so nothing can carry over from another run."""
     from experta import InitialFact, KnowledgeEngine
     from experta import Rule as ExpertaRule
 
     from livertriage.engine import AnswerSheet, _Compiler, _recommend, _same_condition
 
-    compiler = _Compiler(age_question)
+    compiler = _Compiler(graph.knowledge_base.age_question)
+    rules = [graph.rules[rule_id].rule for rule_id in graph.running]
     namespace = {
         f"rule_{n}": compiler.rule(group) for n, group in enumerate(_same_condition(rules))
     }
     namespace["rule_recommendation"] = ExpertaRule(InitialFact(), salience=-1000)(_recommend)
     engine = type("Plain", (KnowledgeEngine,), namespace)()
-    engine.firings = []
+    engine.fired = set()
     engine.reset()
     engine.declare(AnswerSheet(**answers))
     engine.run()
-    return {(f.rule, f.because) for f in engine.firings}
+    return frozenset(engine.fired)
 
 
 def random_answer_sets(knowledge_base: KnowledgeBase, count: int) -> list[dict[str, object]]:
@@ -181,10 +194,10 @@ def test_a_reused_engine_gives_what_plain_experta_gives_run_after_run(
     knowledge_base: KnowledgeBase, rules_copy: Path, joins: bool
 ) -> None:
     kb = with_join_nodes(rules_copy) if joins else knowledge_base
-    compiled = CompiledRules(kb.assessment_rules, kb.age_question)  # one engine, reused
+    graph = rule_graph(kb, interview=True)  # one engine, reused
     for answers in random_answer_sets(kb, 150):
-        ours = {(f.rule, f.because) for f in compiled.run(answers)}  # type: ignore[arg-type]
-        assert ours == plain_experta_firings(kb.assessment_rules, kb.age_question, answers), answers
+        ours = fired(graph, answers)  # type: ignore[arg-type]
+        assert ours == plain_experta_fired(graph, answers), answers
 
 
 def test_the_floor_proof_does_not_depend_on_earlier_runs(rules_copy: Path) -> None:
@@ -218,7 +231,7 @@ def test_no_fact_type_declares_fields() -> None:
 def test_compiling_again_reuses_the_same_predicates(knowledge_base: KnowledgeBase) -> None:
     from experta.matchers.rete.check import WhereCheck
 
-    CompiledRules(knowledge_base.rules, knowledge_base.age_question)._engine()
+    fired(compile_graph(knowledge_base), {})
     known = len(WhereCheck._instances)
-    CompiledRules(knowledge_base.rules, knowledge_base.age_question)._engine()
+    fired(compile_graph(knowledge_base), {})
     assert len(WhereCheck._instances) == known

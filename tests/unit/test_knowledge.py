@@ -183,7 +183,7 @@ def test_a_red_flag_without_an_urgency_rule_is_named(rules_copy: Path) -> None:
 
 
 def test_breaking_the_urgency_floor_is_refused(rules_copy: Path) -> None:
-    # Lowering vomiting blood to "urgent" is valid TOML, but breaks CONTRACT.md §2.
+    # Lowering vomiting blood to "urgent" is valid TOML, but breaks docs/contract.md §2.
     edit(
         rules_copy / "urgency.toml",
         'level = "emergency"\nwhen = { yes = ["vomiting_blood"] }',
@@ -197,7 +197,7 @@ def test_breaking_the_urgency_floor_is_refused(rules_copy: Path) -> None:
 def test_a_missing_contract_question_is_named(rules_copy: Path) -> None:
     drop_entry(rules_copy / "questions.toml", "parasite_exposure")
     found = problems(rules_copy)
-    assert "questions.toml [parasite_exposure]: missing: CONTRACT.md §1 requires it" in found
+    assert "questions.toml [parasite_exposure]: missing: docs/contract.md §1 requires it" in found
 
 
 def test_unsafe_wording_is_refused(rules_copy: Path) -> None:
@@ -224,7 +224,7 @@ def test_a_recommendation_must_send_to_a_physician(rules_copy: Path) -> None:
     )
     assert (
         "urgency.toml [level.routine]: the recommendation must tell the person "
-        "to see a physician (CONTRACT.md §2)" in problems(rules_copy)
+        "to see a physician (docs/contract.md §2)" in problems(rules_copy)
     )
 
 
