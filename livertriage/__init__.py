@@ -36,10 +36,10 @@ from livertriage.errors import (
 from livertriage.interview import Interview
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import URGENCY_LEVELS, Question, UrgencyLevel
+from livertriage.proofs import check_knowledge_base
 from livertriage.triage import (
     Evaluation,
     assess,
-    check_knowledge_base,
     evaluate,
     load_knowledge_base,
 )

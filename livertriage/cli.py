@@ -36,6 +36,7 @@ from livertriage.interview import Interview, Why, choices, interpret
 from livertriage.knowledge import KnowledgeBase, default_rules_dir
 from livertriage.lines import MAX_WIDTH, fit_width, wrap
 from livertriage.models import Question
+from livertriage.proofs import check_knowledge_base
 from livertriage.report import (
     FORMATS,
     Format,
@@ -53,7 +54,7 @@ from livertriage.session import (
     load_session,
     save_session,
 )
-from livertriage.triage import assess, check_knowledge_base, load_knowledge_base
+from livertriage.triage import assess, load_knowledge_base
 
 __all__ = ["cli", "main"]
 

@@ -16,7 +16,7 @@ Whether a rule fires is the engine's decision, not the graph's: the graph explai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -112,6 +112,11 @@ class RuleGraph:
     position: Mapping[str, int]
     #: For each question, the highest urgency its answer could lead to, or None.
     urgency_reach: Mapping[str, UrgencyLevel | None] = field(repr=False)
+
+    def urgency_level(self, fired: Collection[str]) -> UrgencyLevel:
+        """The highest level of the urgency rules among ``fired`` (rule ids); routine if none."""
+        levels = [rule.level for rule in self.knowledge_base.urgency if rule.id in fired]
+        return max(levels, key=urgency_rank, default="routine")
 
     def in_catalogue_order(self, questions: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(set(questions), key=self.position.__getitem__))

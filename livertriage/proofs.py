@@ -1,7 +1,10 @@
-"""Safety promises proven by running a knowledge base's rules, for ``livertriage rules check``.
+"""Checking a knowledge base by running its rules: the safety promises, proven.
 
-Loading already proves the urgency floor (:mod:`livertriage.triage`). These go further, and take
-a little longer, so they run when a rules directory is checked:
+Loading proves the urgency floor of docs/contract.md §2 (:func:`floor_problems`: answers can only
+add urgency, so the trigger answers alone are the hardest case). ``livertriage rules check``
+(:func:`check_knowledge_base`) reports every problem of the reading and its checks
+(:mod:`livertriage.knowledge`), and then, when nothing else is wrong, proves the floor and two
+more promises, which take a little longer:
 
 - "don't know" never lowers the urgency: for every urgency rule that needs a "no" (directly or
   through its findings), the answers that make it fire, with that "no" turned into "don't know",
@@ -14,21 +17,55 @@ a little longer, so they run when a rules directory is checked:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from livertriage.answers import AnswerValue
+from livertriage.engine import fired
 from livertriage.errors import Problem
-from livertriage.interview import Interview
-from livertriage.knowledge import KnowledgeBase
+from livertriage.graph import RuleGraph, compile_graph
+from livertriage.knowledge import KnowledgeBase, default_rules_dir, inspect_rules
 from livertriage.models import Condition, urgency_rank
-from livertriage.triage import evaluate
+from livertriage.safety import FLOOR_TRIGGERS
 
-__all__ = ["safety_problems"]
+__all__ = ["check_knowledge_base", "floor_problems", "safety_problems"]
+
+
+def check_knowledge_base(path: str | Path | None = None) -> tuple[Problem, ...]:
+    """Every problem in a rules directory (the shipped one when ``path`` is None): errors, which
+    stop it from loading, and warnings. When nothing else is wrong, the urgency floor, "don't know"
+    never lowering the urgency, and stop rules never skipping a question that could raise it are
+    proven by running the rules.
+    """
+    knowledge_base, problems = inspect_rules(Path(path) if path else default_rules_dir())
+    if knowledge_base is None or any(p.severity == "error" for p in problems):
+        return problems
+    problems += tuple(floor_problems(compile_graph(knowledge_base)))
+    if not any(p.severity == "error" for p in problems):
+        problems += tuple(safety_problems(knowledge_base))
+    return problems
+
+
+def floor_problems(graph: RuleGraph) -> Iterator[Problem]:
+    """The contract's floor, proven by running the rules: answers can only add urgency, so the
+    trigger answers alone are the hardest case."""
+    for trigger, required in FLOOR_TRIGGERS:
+        answers: dict[str, AnswerValue] = dict.fromkeys(sorted(trigger), "yes")
+        level = graph.urgency_level(fired(graph, answers))
+        if urgency_rank(level) < urgency_rank(required):
+            said = " and ".join(sorted(trigger))
+            yield Problem(
+                "urgency.toml",
+                None,
+                f"the urgency floor is broken: {said} answered yes gives {level!r}, "
+                f"but docs/contract.md §2 requires at least {required!r}",
+            )
 
 
 def safety_problems(kb: KnowledgeBase) -> Iterator[Problem]:
     """Every broken promise of the two kinds above, each naming its rule."""
-    yield from _unknown_lowers(kb)
-    yield from _stop_skips(kb)
+    graph = compile_graph(kb)
+    yield from _unknown_lowers(kb, graph)
+    yield from _stop_skips(kb, graph)
 
 
 def _firing_answers(kb: KnowledgeBase, when: Condition) -> dict[str, AnswerValue] | None:
@@ -58,15 +95,15 @@ def _firing_answers(kb: KnowledgeBase, when: Condition) -> dict[str, AnswerValue
     return answers if need(when, frozenset()) else None
 
 
-def _unknown_lowers(kb: KnowledgeBase) -> Iterator[Problem]:
+def _unknown_lowers(kb: KnowledgeBase, graph: RuleGraph) -> Iterator[Problem]:
     for rule in kb.urgency:
         answers = _firing_answers(kb, rule.when)
-        if answers is None or rule.id not in evaluate(answers, kb).fired:
+        if answers is None or rule.id not in fired(graph, answers):
             continue
         for question, value in answers.items():
             if value != "no":
                 continue
-            level = evaluate({**answers, question: "unknown"}, kb).urgency_level
+            level = graph.urgency_level(fired(graph, {**answers, question: "unknown"}))
             if urgency_rank(level) < urgency_rank(rule.level):
                 yield Problem(
                     "urgency.toml",
@@ -77,7 +114,10 @@ def _unknown_lowers(kb: KnowledgeBase) -> Iterator[Problem]:
                 )
 
 
-def _stop_skips(kb: KnowledgeBase) -> Iterator[Problem]:
+def _stop_skips(kb: KnowledgeBase, graph: RuleGraph) -> Iterator[Problem]:
+    # The interview runs on the triage, which proves the floor with this module as it loads.
+    from livertriage.interview import Interview
+
     for stop in kb.stops:
         start = _firing_answers(kb, stop.when)
         if start is None:
@@ -94,7 +134,7 @@ def _stop_skips(kb: KnowledgeBase) -> Iterator[Problem]:
             kind = kb.catalogue[skipped].kind
             values: tuple[AnswerValue, ...] = ("yes", "unknown") if kind == "yes_no" else (0, 15)
             for value in values:
-                reached = evaluate({**answers, skipped: value}, kb).urgency_level
+                reached = graph.urgency_level(fired(graph, {**answers, skipped: value}))
                 if urgency_rank(reached) > urgency_rank(level):
                     yield Problem(
                         "questions.toml",
