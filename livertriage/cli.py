@@ -25,6 +25,7 @@ import click
 from livertriage import __version__
 from livertriage.answers import answers_json_schema, parse_answers_json
 from livertriage.assessment import Assessment
+from livertriage.conversation import Conversation, Stopped, Tone
 from livertriage.errors import (
     AnswersError,
     KnowledgeBaseError,
@@ -32,20 +33,17 @@ from livertriage.errors import (
     SessionError,
     printable,
 )
-from livertriage.interview import Interview, Why, choices, interpret
+from livertriage.interview import Interview
 from livertriage.knowledge import KnowledgeBase, default_rules_dir
 from livertriage.lines import MAX_WIDTH, fit_width, wrap
-from livertriage.models import Question
 from livertriage.proofs import check_knowledge_base
 from livertriage.report import (
     FORMATS,
     Format,
     Role,
     Style,
-    describe_answers,
     plain,
     render,
-    spoken,
 )
 from livertriage.session import (
     Session,
@@ -115,9 +113,6 @@ CONTEXT_SETTINGS: dict[str, Any] = {
     "help_option_names": ["-h", "--help"],
     "max_content_width": MAX_WIDTH,
 }
-#: With piped input nobody can correct a reply, so after this many replies that are not answers
-#: to one question, it is recorded as "don't know" (never evidence, never lowers urgency).
-MAX_PIPED_RETRIES = 3
 
 
 class _Failure(click.ClickException):
@@ -201,14 +196,11 @@ class _Group(click.Group):
 
 
 def _read_answers(source: str) -> bytes:
+    if source == "-" and stdin_closed():
+        raise AnswersError("--answers: cannot read '-': standard input is closed")
     try:
-        if source == "-":
-            if stdin_closed():
-                raise AnswersError("--answers: cannot read '-': standard input is closed")
-            data = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(MAX_ANSWERS_BYTES + 1)
+        with click.open_file(source, "rb") as handle:  # "-" is standard input, left open
+            data = handle.read(MAX_ANSWERS_BYTES + 1)
     except OSError as error:
         raise AnswersError(f"--answers: cannot read {source!r}: {error.strerror}") from None
     if len(data) > MAX_ANSWERS_BYTES:
@@ -216,7 +208,7 @@ def _read_answers(source: str) -> bytes:
             f"--answers: {source!r} is larger than {MAX_ANSWERS_BYTES // 1024} KiB; "
             "an answers file holds one small JSON object"
         )
-    return data
+    return bytes(data)
 
 
 def _use_colour(flag: bool | None) -> bool:
@@ -313,9 +305,8 @@ class _Settings:
         self.save_path = save_path
 
 
-def _knowledge_base() -> KnowledgeBase:
+def _knowledge_base(settings: _Settings) -> KnowledgeBase:
     """The knowledge base every command uses: --rules-dir (checked), else the shipped one."""
-    settings: _Settings = click.get_current_context().find_root().obj
     return load_knowledge_base(settings.rules_dir)
 
 
@@ -363,14 +354,6 @@ def _command(*args: str) -> str:
     return shlex.join([*program, *args])
 
 
-class _Stopped(Exception):
-    """The person quit, pressed Ctrl-C, or the input ended, or the terminal went away."""
-
-    def __init__(self, status: int = 1) -> None:
-        super().__init__(status)
-        self.status = status
-
-
 @contextlib.contextmanager
 def _stop_on_hangup() -> Iterator[None]:
     """Ctrl-C (SIGINT), a closed terminal (SIGHUP) or a polite kill (SIGTERM) stops the
@@ -379,7 +362,7 @@ def _stop_on_hangup() -> Iterator[None]:
 
     def stop(signum: int, frame: object) -> None:
         # Ctrl-C says so in the exit status (130); a hang-up or a kill ends like quit (1).
-        raise _Stopped(130 if signum == signal.SIGINT else 1)
+        raise Stopped(130 if signum == signal.SIGINT else 1)
 
     wanted = [s for s in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, s)]
     previous = {name: signal.signal(getattr(signal, name), stop) for name in wanted}
@@ -390,27 +373,16 @@ def _stop_on_hangup() -> Iterator[None]:
             signal.signal(getattr(signal, name), handler)
 
 
-_ANSWER_FOR_WHOM = (
-    "Answer every question about the person the scan was for. If you are answering for a baby, "
-    "a child or someone you care for, answer about them; for a scan of an unborn baby, about "
-    "the mother."
-)
+class _TerminalSay:
+    """How the conversation speaks on this terminal: stderr, wrapped to its width, in colour
+    where wanted; after a hang-up, silently nowhere."""
 
-
-class _Conversation:
-    """The terminal side of one interview: prompts and messages on stderr."""
-
-    def __init__(self, interview: Interview, colour: bool, interactive: bool) -> None:
-        self.interview = interview
-        self.kb = interview.knowledge_base
+    def __init__(self, colour: bool) -> None:
         self.colour = colour
-        self.interactive = interactive
         # Wrapped for a person at a terminal; left whole for a program that reads the stream.
         self.width = _terminal_width(sys.stderr) if _is_terminal(sys.stderr) else None
 
-    def say(self, text: str = "", *, whole: bool = False, **style: Any) -> None:
-        """A message on stderr, wrapped to the terminal (at most 88 columns), whole words;
-        ``whole`` keeps it on one line, as a command to type must be."""
+    def __call__(self, text: str = "", tone: Tone = "plain", *, whole: bool = False) -> None:
         width = self.width
         wrapped = text
         if width and not whole:
@@ -420,102 +392,33 @@ class _Conversation:
                 else line
                 for line in text.split("\n")
             )
-        # After a hang-up the terminal is gone and nothing can be shown any more.
+        styled = click.style(wrapped, **_TONES[tone]) if tone != "plain" else wrapped
         with contextlib.suppress(OSError):
-            click.echo(
-                click.style(wrapped, **style) if style else wrapped, err=True, color=self.colour
-            )
+            click.echo(styled, err=True, color=self.colour)
 
-    def run(self) -> None:
-        if not self.interview.answers:
-            # The questions say "you": make plain who "you" is when answering for someone else.
-            self.say(_ANSWER_FOR_WHOM, dim=True)
-        while (question := self.interview.current) is not None:
-            progress = self.interview.progress
-            self.say()
-            self.say(f"Question {progress.number}, about {progress.left} left", dim=True)
-            self.say(question.text, bold=True)
-            self.say(f"  ({choices(question)})", dim=True)
-            self.ask(question)
-        ending = self.interview.ending
-        if ending is not None:
-            self.say()
-            if ending.emergency:
-                self.say(f"EMERGENCY: {ending.message}", fg="red", bold=True)
-            else:
-                self.say(ending.message, bold=True)
-            self.say()
 
-    def ask(self, question: Question) -> None:
-        not_answers = 0
-        while True:
-            typed = self.read_reply()
-            reply = interpret(question, typed)
-            if reply.kind == "answer":
-                self.interview.answer(question.id, reply.value)
-                return
-            if reply.kind == "quit":
-                raise _Stopped
-            if reply.kind == "back":
-                undone = self.interview.back()
-                if undone is None:
-                    self.say("There is no earlier answer to change.")
-                    continue
-                self.say(f"Going back to: {self.kb.catalogue[undone].label}.")
-                return
-            if reply.kind == "why":
-                self.explain(self.interview.why(question))
-            elif reply.kind == "help":
-                self.say(question.help)
-            else:
-                self.say(reply.hint)
-                not_answers += 1
-                if not self.interactive and not_answers >= MAX_PIPED_RETRIES:
-                    self.say(
-                        f"Taken as don't know after {not_answers} replies that are not answers."
-                    )
-                    self.interview.answer(question.id, "unknown")
-                    return
+_TONES: dict[Tone, dict[str, Any]] = {
+    "dim": {"dim": True},
+    "bold": {"bold": True},
+    "alarm": {"fg": "red", "bold": True},
+}
 
-    def read_reply(self) -> str:
-        if self.interactive and _is_terminal(sys.stdout):
+
+def _terminal_prompt(interactive: bool) -> Callable[[], str]:
+    """How a reply is read: with line editing at a terminal, else click's prompt on stderr."""
+
+    def read() -> str:
+        if interactive and _is_terminal(sys.stdout):
             # Python's input() edits the line (readline) only when it writes its prompt to the
             # real standard output, which click's prompt on stderr does not; both are this
             # terminal here.
-            try:
-                return input("> ")
-            except EOFError:
-                raise _Stopped from None
+            return input("> ")
         try:
             return str(click.prompt(">", prompt_suffix=" ", err=True, show_default=False))
         except click.Abort:
-            raise _Stopped from None
+            raise EOFError from None
 
-    def said(self, answers: dict[str, Any]) -> str:
-        return describe_answers(self.kb, answers)
-
-    def explain(self, why: Why) -> None:
-        self.say(f"Why this question: {why.question.why} [{', '.join(why.question.source)}]")
-        if why.opened_by:
-            self.say(
-                f"Asked now because of your answer: {self.said(why.opened_by)} (rule {why.rule})."
-            )
-        else:
-            self.say(f"Asked of everyone (rule {why.rule}).")
-        for effect in why.effects:
-            parts = []
-            if effect.causes:
-                parts.append("; ".join(f"{name} {change:+d}" for name, change in effect.causes))
-            if effect.urgency_changes:
-                parts.append(f"how soon to see a doctor becomes: {effect.urgency}")
-            if effect.ends_interview:
-                parts.append("the questions would stop there")
-            said = spoken(effect.answer)
-            self.say(
-                f"If {said}: "
-                + (", and ".join(parts) if parts else "nothing in the ranking changes")
-                + "."
-            )
+    return read
 
 
 SaveFormat = Format | Literal["html"]
@@ -545,7 +448,7 @@ def _save_format(path: str) -> SaveFormat:
 
 
 def _stop(
-    conversation: _Conversation, session_file: Path | None, kb: KnowledgeBase, status: int
+    conversation: Conversation, session_file: Path | None, kb: KnowledgeBase, status: int
 ) -> NoReturn:
     """Keep what was said, tell the person where it is, and still send them to a physician."""
     interview = conversation.interview
@@ -586,7 +489,7 @@ def _stop(
             "Warning signs not yet answered: " + "; ".join(unasked) + ". If any of them is "
             "present, get medical help at once."
         )
-    conversation.say(assessment.recommendation, bold=True)
+    conversation.say(assessment.recommendation, "bold")
     raise click.exceptions.Exit(status)
 
 
@@ -641,7 +544,9 @@ details_option = click.option(
 @format_option
 @details_option
 @colour_option
+@click.pass_obj
 def ask_command(
+    settings: _Settings,
     answers_path: str | None = None,
     resume_path: Path | None = None,
     no_input: bool = False,
@@ -656,7 +561,7 @@ def ask_command(
     At every question, answer y (yes), n (no) or ? (don't know), or type why, help, back or
     quit. Prompts go to standard error; the report goes to standard output.
     """
-    save_path = save_path or click.get_current_context().find_root().obj.save_path
+    save_path = save_path or settings.save_path
     if answers_path and resume_path:
         raise click.UsageError("use --answers or --resume, not both")
     if no_input and not (answers_path or resume_path):
@@ -669,7 +574,7 @@ def ask_command(
     if session_file is not None and not no_input:
         check_session_path(session_file)  # a device or a pipe: refused before any question
     save_format = _save_format(save_path) if save_path else None
-    kb = _knowledge_base()
+    kb = _knowledge_base(settings)
     use_colour = _use_colour(colour)
 
     given: dict[str, object] = {}
@@ -699,7 +604,12 @@ def ask_command(
         # Line editing and history at the prompt (arrow keys), where Python has readline.
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401
-    conversation = _Conversation(interview, use_colour, interactive=interactive)
+    conversation = Conversation(
+        interview,
+        say=_TerminalSay(use_colour),
+        prompt=_terminal_prompt(interactive),
+        interactive=interactive,
+    )
     view = _View(fmt=fmt, details=details, colour=use_colour)
     try:
         # Until the report is out, Ctrl-C, a hang-up or a kill still keeps the answers.
@@ -707,7 +617,7 @@ def ask_command(
             if not no_input:
                 conversation.run()
             saved = _report(interview, kb, view, save_path, save_format, resume_path)
-    except _Stopped as stopped:
+    except Stopped as stopped:
         _stop(conversation, session_file or resume_path, kb, stopped.status)
     except KeyboardInterrupt:  # Ctrl-C outside the handler's reach: keep the answers too
         _stop(conversation, session_file or resume_path, kb, 130)
@@ -750,7 +660,7 @@ def _dated_report_name(folder: Path, moment: datetime) -> Path:
     return candidate
 
 
-def _offer_to_save(conversation: _Conversation, assessment: Assessment, kb: KnowledgeBase) -> None:
+def _offer_to_save(conversation: Conversation, assessment: Assessment, kb: KnowledgeBase) -> None:
     """At the end of the questionnaire: offer the page to print, say where it went, and end
     with how soon to see a doctor, so that it is on the last screen."""
     conversation.say()
@@ -772,8 +682,8 @@ def _offer_to_save(conversation: _Conversation, assessment: Assessment, kb: Know
             )
     urgency = assessment.urgency
     conversation.say()
-    conversation.say(f"{urgency.label}. {urgency.action}", bold=True)
-    conversation.say(assessment.recommendation, bold=True)
+    conversation.say(f"{urgency.label}. {urgency.action}", "bold")
+    conversation.say(assessment.recommendation, "bold")
 
 
 def _other_rules(session: Session, kb: KnowledgeBase) -> str:
@@ -885,13 +795,19 @@ def _save_report(
 @format_option
 @details_option
 @colour_option
+@click.pass_obj
 def assess_command(
-    answers_path: str, save_path: str | None, fmt: Format, details: bool, colour: bool | None
+    settings: _Settings,
+    answers_path: str,
+    save_path: str | None,
+    fmt: Format,
+    details: bool,
+    colour: bool | None,
 ) -> None:
     """Assess a saved set of answers and print the report."""
-    save_path = save_path or click.get_current_context().find_root().obj.save_path
+    save_path = save_path or settings.save_path
     save_format = _save_format(save_path) if save_path else None
-    knowledge_base = _knowledge_base()
+    knowledge_base = _knowledge_base(settings)
     answers = parse_answers_json(_read_answers(answers_path), knowledge_base.catalogue)
     assessment = assess(answers, knowledge_base=knowledge_base)
     saved = True
@@ -909,9 +825,10 @@ def assess_command(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def questions(fmt: str) -> None:
+@click.pass_obj
+def questions(settings: _Settings, fmt: str) -> None:
     """List the question catalogue: every answer id and what it asks."""
-    knowledge_base = _knowledge_base()
+    knowledge_base = _knowledge_base(settings)
     if fmt == "json":
         listing = [q.model_dump(mode="json", exclude_none=True) for q in knowledge_base.questions]
         click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
@@ -924,10 +841,11 @@ def questions(fmt: str) -> None:
 
 @cli.command(epilog=_epilog("livertriage schema answers", "livertriage schema assessment"))
 @click.argument("which", type=click.Choice(["answers", "assessment"]), required=False)
-def schema(which: str | None) -> None:
+@click.pass_obj
+def schema(settings: _Settings, which: str | None) -> None:
     """Print the JSON Schema of the answers, of the assessment, or (by default) of both."""
     schemas: dict[str, object] = {
-        "answers": answers_json_schema(_knowledge_base().catalogue),
+        "answers": answers_json_schema(_knowledge_base(settings).catalogue),
         "assessment": Assessment.model_json_schema(mode="serialization"),
     }
     chosen = schemas[which] if which else schemas
@@ -956,7 +874,10 @@ def schema(which: str | None) -> None:
     is_flag=True,
     help="Write compact records: urgency, its reasons, ranked causes with scores.",
 )
-def batch_command(input_path: str, output_path: str, workers: int | None, compact: bool) -> None:
+@click.pass_obj
+def batch_command(
+    settings: _Settings, input_path: str, output_path: str, workers: int | None, compact: bool
+) -> None:
     """Assess many answer sets: one JSON object per line of IN.jsonl (- for standard input).
 
     Writes one record per input line, in input order: {"line": N, "assessment": {...}}, or
@@ -966,12 +887,13 @@ def batch_command(input_path: str, output_path: str, workers: int | None, compac
     # Only this command needs them.
     from livertriage.batch import assess_lines, default_workers, read_lines, writes_over_input
 
-    _knowledge_base()  # check the rules once, here, before any worker starts
-    rules_dir = click.get_current_context().find_root().obj.rules_dir
+    _knowledge_base(settings)  # check the rules once, here, before any worker starts
+    rules_dir = settings.rules_dir
     if input_path == "-" and stdin_closed():
         raise _BadInput("cannot read '-': standard input is closed")
     try:
-        source = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
+        # "-" is standard input (left open when done), as click.open_file reads it.
+        source = click.open_file(input_path, "rb")
     except OSError as error:
         raise _BadInput(f"cannot read {input_path!r}: {error.strerror}") from None
     if writes_over_input(source, output_path):  # by any name, links too: before truncating it
@@ -1054,13 +976,14 @@ def rules(ctx: click.Context) -> None:
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def rules_check(directory: Path | None, strict: bool) -> None:
+@click.pass_obj
+def rules_check(settings: _Settings, directory: Path | None, strict: bool) -> None:
     """Check a rules directory and report every problem, each with its file and rule id.
 
     DIRECTORY defaults to --rules-dir, or else the shipped knowledge base. Exit status 0 when it
     can be used, 2 when it has errors (or, with --strict, warnings).
     """
-    target = directory or click.get_current_context().find_root().obj.rules_dir
+    target = directory or settings.rules_dir
     problems = check_knowledge_base(target)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
