@@ -333,10 +333,10 @@ class _StopSignals:
             yield line
 
 
-def _chunks(lines: Iterable[bytes | LineTooLong]) -> Iterator[list[Line]]:
+def _chunks(lines: Iterable[bytes | LineTooLong], first_line: int = 1) -> Iterator[list[Line]]:
     chunk: list[Line] = []
     size = 0
-    for number, data in enumerate(lines, start=1):
+    for number, data in enumerate(lines, start=first_line):
         chunk.append((number, data))
         size += len(data) if isinstance(data, bytes) else 0
         if len(chunk) == CHUNK_LINES or size >= CHUNK_BYTES:
@@ -355,8 +355,12 @@ def assess_lines(
     compact: bool = False,
     rules_dir: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    first_line: int = 1,
 ) -> Summary:
     """Assess every line with ``workers`` processes; ``write`` each record in input order.
+
+    Records are numbered from ``first_line``: a shard of a larger input, run on its own, keeps
+    the line numbers of the whole, so that joined shards equal one run.
 
     ``progress`` is told how many lines have been written so far, after each chunk. Called in
     the main thread, SIGINT and SIGTERM stop the batch between two records (every record is
@@ -378,7 +382,7 @@ def assess_lines(
         stop.check()
 
     rules = str(rules_dir) if rules_dir else None
-    chunks = _chunks(stop.lines(lines))
+    chunks = _chunks(stop.lines(lines), first_line)
     try:
         with stop:
             if workers <= 1:

@@ -162,7 +162,7 @@ def batch_run(
         str(target),
         "--workers",
         str(workers),
-    ] + (["--compact"] if compact else [])
+    ] + ([] if compact else ["--full"])
     peaks = {"tree": 0, "one": 0}
     start = time.perf_counter()
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)

@@ -84,8 +84,9 @@ BATCH_STATUS = (
     "(the output then holds whole records up to that point). A line may hold at most 1024 KiB."
 )
 BATCH_EPILOG = _epilog(
-    "livertriage batch answers.jsonl -o assessments.jsonl",
-    "cat answers.jsonl | livertriage batch - --compact",
+    "livertriage batch answers.jsonl -o triage.jsonl",
+    "cat answers.jsonl | livertriage batch - --full",
+    "livertriage batch part-2.jsonl --first-line 50001 -o part-2.out.jsonl",
     status=BATCH_STATUS,
 )
 
@@ -870,20 +871,42 @@ def schema(settings: _Settings, which: str | None) -> None:
     help="Worker processes.  [default: the number of cores]",
 )
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Write whole assessments, every explanation included (about 20 KB a record).",
+)
+@click.option(
     "--compact",
     is_flag=True,
-    help="Write compact records: urgency, its reasons, ranked causes with scores.",
+    help="Write compact records: urgency, its reasons, ranked causes with scores. The default.",
+)
+@click.option(
+    "--first-line",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="The number of the first line: for a shard of a larger input, so that line numbers "
+    "stay those of the whole.",
 )
 @click.pass_obj
 def batch_command(
-    settings: _Settings, input_path: str, output_path: str, workers: int | None, compact: bool
+    settings: _Settings,
+    input_path: str,
+    output_path: str,
+    workers: int | None,
+    full: bool,
+    compact: bool,
+    first_line: int,
 ) -> None:
     """Assess many answer sets: one JSON object per line of IN.jsonl (- for standard input).
 
-    Writes one record per input line, in input order: {"line": N, "assessment": {...}}, or
-    {"line": N, "error": "..."} for a line that could not be assessed. A summary goes to
-    standard error.
+    Writes one record per input line, in input order: by default a compact record {"line": N,
+    "urgency": ..., "reasons": [...], "candidates": [...], ...}; with --full {"line": N,
+    "assessment": {...}}; or {"line": N, "error": "..."} for a line that could not be assessed.
+    A summary goes to standard error.
     """
+    if full and compact:
+        raise click.UsageError("use --full or --compact, not both")
     # Only this command needs them.
     from livertriage.batch import assess_lines, default_workers, read_lines, writes_over_input
 
@@ -937,9 +960,10 @@ def batch_command(
             read_lines(source),
             lambda record: target.write(record + "\n"),
             workers=workers or default_workers(),
-            compact=compact,
+            compact=not full,
             rules_dir=rules_dir,
             progress=progress,
+            first_line=first_line,
         )
     if show_progress and total is None:
         click.echo(err=True)

@@ -32,7 +32,7 @@ def test_one_record_per_line_in_input_order(
     lines = STORIES * 150  # more than one chunk per worker
     source = tmp_path / "in.jsonl"
     source.write_text(jsonl(lines), encoding="utf-8")
-    result = runner.invoke(cli, ["batch", str(source), "--workers", workers])
+    result = runner.invoke(cli, ["batch", str(source), "--workers", workers, "--full"])
     assert result.exit_code == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["line"] for r in records] == list(range(1, len(lines) + 1))
@@ -44,7 +44,7 @@ def test_one_record_per_line_in_input_order(
 
 def test_bad_lines_become_error_records_and_the_batch_goes_on(runner: CliRunner) -> None:
     typed = jsonl([{"fever": "yes"}, "", '{"fever": "maybe"}', "not json", [1], {"jaundice": True}])
-    result = runner.invoke(cli, ["batch", "-", "--workers", "1"], input=typed)
+    result = runner.invoke(cli, ["batch", "-", "--workers", "1", "--full"], input=typed)
     assert result.exit_code == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3, 4, 5, 6]
@@ -137,3 +137,34 @@ def test_progress_counts_every_line_written() -> None:
     summary = assess_lines(lines, lambda record: None, workers=1, progress=seen.append)
     assert seen == [CHUNK_LINES, 2 * CHUNK_LINES, 2 * CHUNK_LINES + 7]
     assert summary.records == seen[-1]
+
+
+def test_compact_is_the_default_and_full_gives_whole_assessments(runner: CliRunner) -> None:
+    typed = jsonl([{"jaundice": "yes"}])
+    default = runner.invoke(cli, ["batch", "-", "--workers", "1"], input=typed)
+    full = runner.invoke(cli, ["batch", "-", "--workers", "1", "--full"], input=typed)
+    [compact_record] = [json.loads(line) for line in default.stdout.splitlines()]
+    [full_record] = [json.loads(line) for line in full.stdout.splitlines()]
+    assert compact_record["urgency"] == "urgent"
+    assert "assessment" not in compact_record
+    assert full_record["assessment"]["urgency"]["level"] == "urgent"
+    both = runner.invoke(cli, ["batch", "-", "--full", "--compact"], input=typed)
+    assert both.exit_code == 2
+
+
+def test_shards_numbered_from_their_first_line_join_into_one_run(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    stories = [{"fever": "yes"}, {}, {"jaundice": "yes"}, {"smoking": "yes"}, {"age": 30}] * 9
+    whole = runner.invoke(cli, ["batch", "-", "--workers", "1"], input=jsonl(stories))
+    assert whole.exit_code == 0
+    joined = ""
+    for first in range(0, len(stories), 17):  # three shards, as split -l 17 would make them
+        shard = runner.invoke(
+            cli,
+            ["batch", "-", "--workers", "2", "--first-line", str(first + 1)],
+            input=jsonl(stories[first : first + 17]),
+        )
+        assert shard.exit_code == 0, shard.stderr
+        joined += shard.stdout
+    assert joined == whole.stdout
