@@ -1,4 +1,4 @@
-"""Read a rules directory and check it into a :class:`KnowledgeBase`.
+"""Reading: a rules directory into a :class:`KnowledgeBase`, every problem collected.
 
 Each entry of each file is validated on its own (see :mod:`livertriage.models`), so that one bad
 entry does not hide the problems of the others. Then the checks that span entries and files run:

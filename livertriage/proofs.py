@@ -1,7 +1,7 @@
 """Checking a knowledge base by running its rules: the safety promises, proven.
 
-Loading proves the urgency floor of docs/contract.md §2 (:func:`floor_problems`: answers can only
-add urgency, so the trigger answers alone are the hardest case). ``livertriage rules check``
+Loading proves the urgency floor of docs/contract.md §2 (:mod:`livertriage.floor`). ``livertriage
+rules check``
 (:func:`check_knowledge_base`) reports every problem of the reading and its checks
 (:mod:`livertriage.knowledge`), and then, when nothing else is wrong, proves the floor and two
 more promises, which take a little longer:
@@ -22,12 +22,13 @@ from pathlib import Path
 from livertriage.answers import AnswerValue
 from livertriage.engine import fired
 from livertriage.errors import Problem
+from livertriage.floor import floor_problems
 from livertriage.graph import RuleGraph, compile_graph
+from livertriage.interview import Interview
 from livertriage.knowledge import KnowledgeBase, default_rules_dir, inspect_rules
 from livertriage.models import Condition, urgency_rank
-from livertriage.safety import FLOOR_TRIGGERS
 
-__all__ = ["check_knowledge_base", "floor_problems", "safety_problems"]
+__all__ = ["check_knowledge_base", "safety_problems"]
 
 
 def check_knowledge_base(path: str | Path | None = None) -> tuple[Problem, ...]:
@@ -43,22 +44,6 @@ def check_knowledge_base(path: str | Path | None = None) -> tuple[Problem, ...]:
     if not any(p.severity == "error" for p in problems):
         problems += tuple(safety_problems(knowledge_base))
     return problems
-
-
-def floor_problems(graph: RuleGraph) -> Iterator[Problem]:
-    """The contract's floor, proven by running the rules: answers can only add urgency, so the
-    trigger answers alone are the hardest case."""
-    for trigger, required in FLOOR_TRIGGERS:
-        answers: dict[str, AnswerValue] = dict.fromkeys(sorted(trigger), "yes")
-        level = graph.urgency_level(fired(graph, answers))
-        if urgency_rank(level) < urgency_rank(required):
-            said = " and ".join(sorted(trigger))
-            yield Problem(
-                "urgency.toml",
-                None,
-                f"the urgency floor is broken: {said} answered yes gives {level!r}, "
-                f"but docs/contract.md §2 requires at least {required!r}",
-            )
 
 
 def safety_problems(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -115,9 +100,6 @@ def _unknown_lowers(kb: KnowledgeBase, graph: RuleGraph) -> Iterator[Problem]:
 
 
 def _stop_skips(kb: KnowledgeBase, graph: RuleGraph) -> Iterator[Problem]:
-    # The interview runs on the triage, which proves the floor with this module as it loads.
-    from livertriage.interview import Interview
-
     for stop in kb.stops:
         start = _firing_answers(kb, stop.when)
         if start is None:

@@ -1,10 +1,10 @@
-"""From answers to an :class:`~livertriage.assessment.Assessment`.
+"""Deciding: the rules that fire for a set of answers, the urgency and the ranking of causes.
 
-:func:`load_knowledge_base` reads and checks a rules directory, compiles it, and proves the urgency
-floor of docs/contract.md §2 by running the compiled rules. :func:`evaluate` runs the rules over one
-set of answers; :func:`assess` turns that run into the assessment: causes ranked by their evidence,
-the highest urgency any rule reached, the advice that applies, and last the physician
-recommendation.
+:func:`load_knowledge_base` reads a rules directory, compiles its rule graph, and proves the
+urgency floor of docs/contract.md §2 (:mod:`livertriage.floor`). :func:`evaluate` runs the
+rules over one set of answers (:func:`livertriage.engine.fired`); an :class:`Evaluation` decides
+the urgency and ranks the causes, and :func:`assess` has it explained
+(:mod:`livertriage.explain`) into the assessment.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from livertriage.assessment import (
 from livertriage.engine import fired
 from livertriage.errors import KnowledgeBaseError
 from livertriage.explain import explain
+from livertriage.floor import floor_problems
 from livertriage.graph import Match, RuleGraph, compile_graph
 from livertriage.knowledge import (
     KnowledgeBase,
@@ -35,7 +36,6 @@ from livertriage.models import (
     UrgencyRule,
     urgency_rank,
 )
-from livertriage.proofs import floor_problems
 
 __all__ = [
     "Evaluation",
