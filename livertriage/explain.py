@@ -135,6 +135,7 @@ class _Assembler:
             raise RuntimeError("the engine ended without its physician recommendation")
         finding_ids = {finding.id for finding in self.kb.findings}
         self.findings_held = frozenset(self.fired_ids & finding_ids)
+        self.led_to: dict[str, frozenset[str]] = {}  # what each rule's answers were, once
 
     def fired(self, rule: Rule) -> bool:
         return rule.id in self.fired_ids
@@ -143,7 +144,7 @@ class _Assembler:
 
     def explained(self, rule: Rule, **more: Any) -> dict[str, Any]:
         """An explained item: rule, answers, findings, rationale and source, and ``more``."""
-        behind = self.graph.answers_behind(rule.id, self.answers)
+        behind = self.graph.answers_behind(rule.id, self.answers, self.led_to)
         return {
             **self.tables.explanations[rule.id],
             "answers": {question: self.answers[question] for question in behind},

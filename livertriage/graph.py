@@ -121,23 +121,31 @@ class RuleGraph:
     def in_catalogue_order(self, questions: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(set(questions), key=self.position.__getitem__))
 
-    def answers_behind(self, rule_id: str, answers: Mapping[str, AnswerValue]) -> tuple[str, ...]:
+    def answers_behind(
+        self,
+        rule_id: str,
+        answers: Mapping[str, AnswerValue],
+        memo: dict[str, frozenset[str]] | None = None,
+    ) -> tuple[str, ...]:
         """The questions whose answers led to a rule that fired, through its findings too, in
-        catalogue order."""
+        catalogue order. ``memo`` keeps what each finding led to, for the other rules of the
+        same answers."""
         fixed = self.rules[rule_id].fixed_questions
         if fixed is not None:
             return fixed
-        found: set[str] = set()
-        pending, seen = [rule_id], set()
-        while pending:
-            current = pending.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            match = self.rules[current].matched(answers)
-            found.update(match.questions)
-            pending.extend(match.findings)
-        return self.in_catalogue_order(found)
+        return self.in_catalogue_order(self._led_to(rule_id, answers, {} if memo is None else memo))
+
+    def _led_to(
+        self, rule_id: str, answers: Mapping[str, AnswerValue], memo: dict[str, frozenset[str]]
+    ) -> frozenset[str]:
+        known = memo.get(rule_id)
+        if known is None:
+            match = self.rules[rule_id].matched(answers)
+            found = set(match.questions)
+            for finding in match.findings:
+                found |= self._led_to(finding, answers, memo)  # findings have no cycles
+            known = memo[rule_id] = frozenset(found)
+        return known
 
 
 def compile_graph(kb: KnowledgeBase, *, interview: bool = False) -> RuleGraph:
