@@ -30,7 +30,7 @@ __all__ = [
 
 
 class _Output(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class _Explained(_Output):

@@ -139,7 +139,7 @@ Line = Annotated[str, AfterValidator(_check_line)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Condition(_Frozen):

@@ -19,6 +19,7 @@ from livertriage.answers import Answers, parse_answers
 from livertriage.assessment import (
     Assessment,
 )
+from livertriage.cache import cached, keep
 from livertriage.engine import fired
 from livertriage.errors import KnowledgeBaseError
 from livertriage.explain import explain
@@ -70,10 +71,15 @@ def load_knowledge_base(path: str | Path | None = None) -> KnowledgeBase:
 
 
 def _load(directory: Path) -> KnowledgeBase:
+    # Checked and proven before, from these very rules with this very code (livertriage.cache).
+    knowledge_base = cached(directory)
+    if knowledge_base is not None:
+        return knowledge_base
     knowledge_base = read_knowledge_base(directory)
     broken = list(floor_problems(rule_graph(knowledge_base)))
     if broken:
         raise KnowledgeBaseError(broken)
+    keep(directory, knowledge_base)
     return knowledge_base
 
 

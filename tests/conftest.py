@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ from hypothesis import HealthCheck, settings
 
 from livertriage import KnowledgeBase, load_knowledge_base
 from livertriage.knowledge import default_rules_dir
+
+# Tests keep their own cache of checked knowledge bases (livertriage.cache), never the user's.
+os.environ["LIVERTRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="livertriage-test-cache-")
+os.environ.pop("LIVERTRIAGE_NO_CACHE", None)
 
 pytest_plugins = [
     "tests.bdd.steps.given",

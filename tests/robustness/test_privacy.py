@@ -1,8 +1,10 @@
-"""Privacy: livertriage makes no network connection and writes no file unless asked.
+"""Privacy: livertriage makes no network connection and writes nothing about anyone unless asked.
 
 Each run is a real process whose sockets fail at the first use (a sitecustomize module installed
 before anything else loads), with a read-only home directory. Before and after, every file under
-the home and the working directory is listed with its size and time: nothing may change.
+the home and the working directory is listed with its size and time: nothing may change, apart
+from the cache of the checked rules (livertriage.cache), whose entries are named by the rules and
+the code alone, so they hold nothing of the answers; with the cache off, nothing at all.
 """
 
 from __future__ import annotations
@@ -38,12 +40,29 @@ socket.getaddrinfo = _refuse
 
 
 def snapshot(*roots: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder under ``roots``, but the rules cache, with its size and time."""
     found = {}
     for root in roots:
         for path in root.rglob("*"):
+            if ".cache" in path.relative_to(root).parts:
+                continue
             info = path.lstat()
             found[str(path)] = (info.st_size, info.st_mtime_ns)
     return found
+
+
+def cache_entries(sandbox: dict[str, Path]) -> set[str]:
+    folder = sandbox["home"] / ".cache"
+    return {p.name for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
+def rules_cache_key() -> str:
+    from livertriage.cache import cache_key
+    from livertriage.knowledge import default_rules_dir
+
+    key = cache_key(default_rules_dir())
+    assert key is not None
+    return key
 
 
 @pytest.fixture
@@ -61,9 +80,10 @@ def sandbox(tmp_path: Path) -> Iterator[dict[str, Path]]:
 
 
 def run(
-    sandbox: dict[str, Path], args: list[str], typed: str = ""
+    sandbox: dict[str, Path], args: list[str], typed: str = "", *, cache: bool = True
 ) -> subprocess.CompletedProcess[str]:
     env = {
+        **({} if cache else {"LIVERTRIAGE_NO_CACHE": "1"}),
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(sandbox["home"]),
         "PYTHONPATH": os.pathsep.join([str(sandbox["guard"]), *sys.path]),
@@ -94,6 +114,7 @@ def test_the_snapshot_really_sees_a_written_file(sandbox: dict[str, Path]) -> No
     assert snapshot(sandbox["home"], sandbox["work"]) != before
 
 
+@pytest.mark.parametrize("cache", [True, False], ids=["rules cache on", "rules cache off"])
 @pytest.mark.parametrize(
     ("args", "typed"),
     [
@@ -114,14 +135,16 @@ def test_the_snapshot_really_sees_a_written_file(sandbox: dict[str, Path]) -> No
     ids=["assess", "ask with answers", "the whole questionnaire", "the library"],
 )
 def test_a_full_assessment_uses_no_network_and_writes_nothing(
-    sandbox: dict[str, Path], args: list[str], typed: str
+    sandbox: dict[str, Path], args: list[str], typed: str, cache: bool
 ) -> None:
     args = [arg.replace("{answers}", str(sandbox["outside"] / "answers.json")) for arg in args]
     before = snapshot(sandbox["home"], sandbox["work"])
-    result = run(sandbox, args, typed)
+    result = run(sandbox, args, typed, cache=cache)
     assert result.returncode == 0, result.stderr
     assert not (sandbox["outside"] / "network.log").exists()
     assert snapshot(sandbox["home"], sandbox["work"]) == before
+    # The one file it may write on its own: the checked rules, named by rules and code alone.
+    assert cache_entries(sandbox) <= ({f"{rules_cache_key()}.pickle"} if cache else set())
 
 
 def test_only_an_interrupted_questionnaire_writes_where_it_says(sandbox: dict[str, Path]) -> None:
