@@ -15,6 +15,9 @@ True
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from livertriage import _compat  # noqa: F401  (first: experta needs it before import)
 from livertriage.answers import Answers, AnswerValue, parse_answers
 from livertriage.assessment import (
@@ -33,10 +36,8 @@ from livertriage.errors import (
     Problem,
     SessionError,
 )
-from livertriage.interview import Interview
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import URGENCY_LEVELS, Question, UrgencyLevel
-from livertriage.proofs import check_knowledge_base
 from livertriage.triage import (
     Evaluation,
     assess,
@@ -44,7 +45,24 @@ from livertriage.triage import (
     load_knowledge_base,
 )
 
+if TYPE_CHECKING:
+    from livertriage.interview import Interview
+    from livertriage.proofs import check_knowledge_base
+
 __version__ = "0.1.0"
+
+#: Imported when first used: an assessment needs neither the interview nor the rules checks, so
+#: a start that only assesses does not pay for them.
+_LATER = {"Interview": "livertriage.interview", "check_knowledge_base": "livertriage.proofs"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LATER:
+        value = getattr(importlib.import_module(_LATER[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'livertriage' has no attribute {name!r}")
+
 
 __all__ = [
     "URGENCY_LEVELS",

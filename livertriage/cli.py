@@ -18,14 +18,13 @@ import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Literal, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
 from livertriage import __version__
 from livertriage.answers import answers_json_schema, parse_answers_json
 from livertriage.assessment import Assessment
-from livertriage.conversation import Conversation, Stopped, Tone
 from livertriage.errors import (
     AnswersError,
     KnowledgeBaseError,
@@ -33,10 +32,8 @@ from livertriage.errors import (
     SessionError,
     printable,
 )
-from livertriage.interview import Interview
 from livertriage.knowledge import KnowledgeBase, default_rules_dir
 from livertriage.lines import MAX_WIDTH, fit_width, wrap
-from livertriage.proofs import check_knowledge_base
 from livertriage.report import (
     FORMATS,
     Format,
@@ -45,14 +42,15 @@ from livertriage.report import (
     plain,
     render,
 )
-from livertriage.session import (
-    Session,
-    check_session_path,
-    default_session_path,
-    load_session,
-    save_session,
-)
 from livertriage.triage import assess, load_knowledge_base
+
+if TYPE_CHECKING:
+    from livertriage.conversation import Conversation, Tone
+    from livertriage.interview import Interview
+    from livertriage.session import Session
+
+# The questionnaire's modules (conversation, interview, session) and the rules checks (proofs)
+# are imported by the commands that use them: "assess" starts faster without them.
 
 __all__ = ["cli", "main"]
 
@@ -363,6 +361,8 @@ def _stop_on_hangup() -> Iterator[None]:
 
     def stop(signum: int, frame: object) -> None:
         # Ctrl-C says so in the exit status (130); a hang-up or a kill ends like quit (1).
+        from livertriage.conversation import Stopped
+
         raise Stopped(130 if signum == signal.SIGINT else 1)
 
     wanted = [s for s in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, s)]
@@ -452,6 +452,8 @@ def _stop(
     conversation: Conversation, session_file: Path | None, kb: KnowledgeBase, status: int
 ) -> NoReturn:
     """Keep what was said, tell the person where it is, and still send them to a physician."""
+    from livertriage.session import default_session_path, save_session
+
     interview = conversation.interview
     answers = interview.answers
     # Save before saying anything: after a hang-up, writing to the terminal fails.
@@ -562,6 +564,10 @@ def ask_command(
     At every question, answer y (yes), n (no) or ? (don't know), or type why, help, back or
     quit. Prompts go to standard error; the report goes to standard output.
     """
+    from livertriage.conversation import Conversation, Stopped
+    from livertriage.interview import Interview
+    from livertriage.session import check_session_path, load_session
+
     save_path = save_path or settings.save_path
     if answers_path and resume_path:
         raise click.UsageError("use --answers or --resume, not both")
@@ -1008,6 +1014,8 @@ def rules_check(settings: _Settings, directory: Path | None, strict: bool) -> No
     can be used, 2 when it has errors (or, with --strict, warnings).
     """
     target = directory or settings.rules_dir
+    from livertriage.proofs import check_knowledge_base
+
     problems = check_knowledge_base(target)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
