@@ -30,7 +30,7 @@ from livertriage import _compat  # noqa: F401  (must run before experta is impor
 
 from experta import Fact, KnowledgeEngine, watchers  # isort: skip
 from experta import Rule as ExpertaRule  # isort: skip
-from experta.fieldconstraint import L  # isort: skip
+from experta.fieldconstraint import L, P  # isort: skip
 from experta.matchers.rete import ReteMatcher  # isort: skip
 from experta.matchers.rete.check import FeatureCheck, TypeCheck  # isort: skip
 from experta.matchers.rete.mixins import NoMemory  # isort: skip
@@ -62,8 +62,9 @@ _ABSENT = object()
 
 def _direct(check: Any) -> Callable[[Any], Any] | None:
     """The simplest alpha checks as plain comparisons (the same answers as experta's check
-    objects, without their logging and key parsing): a fact's type, and a slot equal to a
-    literal that binds nothing. Any other check returns None and keeps experta's object.
+    objects, without their logging and key parsing): a fact's type, a slot equal to a literal,
+    and a slot that meets a predicate, binding nothing. Any other check returns None and keeps
+    experta's object.
 
     A missing slot reads as absent here, as in experta, because no fact type of this engine
     declares experta Fields with defaults (a test keeps it so)."""
@@ -79,6 +80,16 @@ def _direct(check: Any) -> Callable[[Any], Any] | None:
     ):
         key, value, get = check.what, check.how.value, dict.get
         return lambda fact: get(fact, key, _ABSENT) == value
+    if (
+        isinstance(check, FeatureCheck)
+        and isinstance(check.what, str)
+        and "__" not in check.what
+        and type(check.how) is P
+        and check.how.__bind__ is None
+    ):
+        # experta: a missing slot fails; else the predicate's truth (match_predicate).
+        slot, match = check.what, check.how.match
+        return lambda fact: slot in fact and bool(match(fact[slot]))
     return None
 
 

@@ -148,7 +148,7 @@ class _Assembler:
         return {
             **self.tables.explanations[rule.id],
             "answers": {question: self.answers[question] for question in behind},
-            "findings": sorted(rule.when.findings),
+            "findings": list(self.graph.rules[rule.id].findings),
             **more,
         }
 

@@ -60,6 +60,8 @@ class CompiledRule:
     questions_behind: frozenset[str]
     #: Every finding its condition needs, directly or through other findings.
     findings_behind: frozenset[str]
+    #: The findings its condition names, sorted, as explanations list them.
+    findings: tuple[str, ...]
     #: Ask rules read "don't know" as the answer it may hide: not knowing never closes a door
     #: (a follow-up a yes would open opens on "don't know" too; an unknown age meets every age
     #: condition).
@@ -158,6 +160,7 @@ def compile_graph(kb: KnowledgeBase, *, interview: bool = False) -> RuleGraph:
             rule=rule,
             questions_behind=behind_rule[0],
             findings_behind=behind_rule[1],
+            findings=tuple(sorted(rule.when.findings)),
             opens_on_unknown=isinstance(rule, AskRule),
             age_question=kb.age_question,
             fixed_questions=(
