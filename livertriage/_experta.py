@@ -71,22 +71,16 @@ def _direct(check: Any) -> Callable[[Any], Any] | None:
     if isinstance(check, TypeCheck):
         fact_type = check.fact_type
         return lambda fact: type(fact) == fact_type  # noqa: E721  (experta compares with ==)
-    if (
+    plain_slot = (
         isinstance(check, FeatureCheck)
         and isinstance(check.what, str)
         and "__" not in check.what
-        and type(check.how) is L
-        and check.how.__bind__ is None
-    ):
+        and getattr(check.how, "__bind__", None) is None  # NOT, AND and OR bind nothing either
+    )
+    if plain_slot and type(check.how) is L:
         key, value, get = check.what, check.how.value, dict.get
         return lambda fact: get(fact, key, _ABSENT) == value
-    if (
-        isinstance(check, FeatureCheck)
-        and isinstance(check.what, str)
-        and "__" not in check.what
-        and type(check.how) is P
-        and check.how.__bind__ is None
-    ):
+    if plain_slot and type(check.how) is P:
         # experta: a missing slot fails; else the predicate's truth (match_predicate).
         slot, match = check.what, check.how.match
         return lambda fact: slot in fact and bool(match(fact[slot]))
