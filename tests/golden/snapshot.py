@@ -6,9 +6,10 @@ Regenerate the snapshot (only when a change is meant to alter behaviour, such as
 
     .venv/bin/python -m tests.golden.snapshot
 
-It writes ``assessments.sha256`` (one line per answer set: its number and the SHA-256 of
-``assess(answers).model_dump_json()``) and ``interviews.sha256`` (one line per interview: its
-number and the SHA-256 of the question ids asked, in order).
+It writes ``views.sha256`` (the person's and the clinician's view of every public vignette, in
+text and Markdown: wording is behaviour too), ``assessments.sha256`` (one line per answer set:
+its number and the SHA-256 of ``assess(answers).model_dump_json()``) and ``interviews.sha256``
+(one line per interview: its number and the SHA-256 of the question ids asked, in order).
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ from __future__ import annotations
 import hashlib
 import random
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 from livertriage import Interview, KnowledgeBase, assess, load_knowledge_base
 from livertriage.answers import AnswerValue
+from livertriage.report import render
 
 HERE = Path(__file__).parent
 ASSESSMENTS = HERE / "assessments.sha256"
 INTERVIEWS = HERE / "interviews.sha256"
+VIEWS = HERE / "views.sha256"
+VIGNETTES = HERE.parents[1] / "features" / "vignettes.toml"
+#: Each vignette's report as a person and a clinician read it, in text and Markdown.
+VIEW_KINDS = (("text", False), ("markdown", False), ("text", True), ("markdown", True))
 ANSWER_SETS = 10_000
 SIMULATED_INTERVIEWS = 2_000
 _YES_NO: tuple[AnswerValue, ...] = ("yes", "no", "unknown")
@@ -76,6 +83,20 @@ def interview_digest(knowledge_base: KnowledgeBase, hidden: dict[str, AnswerValu
     return hashlib.sha256(",".join(asked).encode()).hexdigest()
 
 
+def view_digests(knowledge_base: KnowledgeBase) -> list[str]:
+    """One line per vignette and view: "<vignette id> <format>/<view> <SHA-256>"."""
+    vignettes = tomllib.loads(VIGNETTES.read_text(encoding="utf-8"))["vignette"]
+    lines = []
+    for vignette in vignettes:
+        result = assess(vignette["answers"], knowledge_base=knowledge_base)
+        for fmt, details in VIEW_KINDS:
+            text = render(result, knowledge_base, fmt, details=details)  # type: ignore[arg-type]
+            view = "details" if details else "person"
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            lines.append(f"{vignette['id']} {fmt}/{view} {digest}")
+    return lines
+
+
 def read(path: Path) -> list[str]:
     return [line.split()[1] for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -88,7 +109,8 @@ def main() -> None:
     with INTERVIEWS.open("w", encoding="utf-8") as out:
         for number, hidden in enumerate(hidden_answer_sets(knowledge_base, SIMULATED_INTERVIEWS)):
             out.write(f"{number} {interview_digest(knowledge_base, hidden)}\n")
-    print(f"wrote {ASSESSMENTS} and {INTERVIEWS}", file=sys.stderr)
+    VIEWS.write_text("\n".join(view_digests(knowledge_base)) + "\n", encoding="utf-8")
+    print(f"wrote {ASSESSMENTS}, {INTERVIEWS} and {VIEWS}", file=sys.stderr)
 
 
 if __name__ == "__main__":

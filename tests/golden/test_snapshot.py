@@ -16,11 +16,13 @@ from tests.golden.snapshot import (
     ASSESSMENTS,
     INTERVIEWS,
     SIMULATED_INTERVIEWS,
+    VIEWS,
     answer_sets,
     assessment_digest,
     hidden_answer_sets,
     interview_digest,
     read,
+    view_digests,
 )
 
 
@@ -66,3 +68,15 @@ def test_all_ten_thousand_assessments_are_unchanged() -> None:
 @pytest.mark.long
 def test_all_two_thousand_interviews_are_unchanged() -> None:
     check_interviews(SIMULATED_INTERVIEWS)
+
+
+def test_every_vignettes_reports_read_as_before() -> None:
+    """The person's and the clinician's view of each public vignette, word for word. A change
+    of wording that is meant: regenerate with ``python -m tests.golden.snapshot``."""
+    expected = VIEWS.read_text(encoding="utf-8").splitlines()
+    changed = [
+        line.split()[:2]
+        for line, now in zip(expected, view_digests(load_knowledge_base()), strict=True)
+        if line != now
+    ]
+    assert changed == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from livertriage import AnswersError, Interview, KnowledgeBase
@@ -271,3 +273,17 @@ def test_interpret_the_age(
 ) -> None:
     reply = interpret(knowledge_base.catalogue["age"], typed)
     assert (reply.kind, reply.value) == (kind, value)
+
+
+def test_an_interview_runs_the_rules_it_was_given(rules_copy: Path) -> None:
+    """Not the shipped ones: every evaluation, and every why, comes from its own knowledge base."""
+    from livertriage import load_knowledge_base
+
+    own = load_knowledge_base(rules_copy)
+    interview = Interview(own, {"vomiting_blood": "no"})
+    assert interview.evaluation.knowledge_base is own
+    interview.answer("black_stools", "no")
+    assert interview.evaluation.knowledge_base is own
+    question = interview.current
+    assert question is not None
+    assert interview.why(question).effects  # worked out with the same rules
