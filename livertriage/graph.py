@@ -16,7 +16,7 @@ Whether a rule fires is the engine's decision, not the graph's: the graph explai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -36,7 +36,7 @@ from livertriage.models import (
 if TYPE_CHECKING:  # the knowledge layer uses this module's walks while it checks
     from livertriage.knowledge import KnowledgeBase
 
-__all__ = ["CompiledRule", "Match", "RuleGraph", "behind", "compile_graph", "questions_behind"]
+__all__ = ["CompiledRule", "Match", "RuleGraph", "compile_graph", "questions_behind"]
 
 _YES = frozenset({"yes"})
 _YES_OR_UNKNOWN = frozenset({"yes", "unknown"})
@@ -58,8 +58,6 @@ class CompiledRule:
     rule: Rule
     #: Every question its condition reads, directly or through findings (the age included).
     questions_behind: frozenset[str]
-    #: Every finding its condition needs, directly or through other findings.
-    findings_behind: frozenset[str]
     #: The findings its condition names, sorted, as explanations list them.
     findings: tuple[str, ...]
     #: Ask rules read "don't know" as the answer it may hide: not knowing never closes a door
@@ -158,19 +156,18 @@ def compile_graph(kb: KnowledgeBase, *, interview: bool = False) -> RuleGraph:
     rules = {
         rule.id: CompiledRule(
             rule=rule,
-            questions_behind=behind_rule[0],
-            findings_behind=behind_rule[1],
+            questions_behind=behind_rule,
             findings=tuple(sorted(rule.when.findings)),
             opens_on_unknown=isinstance(rule, AskRule),
             age_question=kb.age_question,
             fixed_questions=(
                 None
                 if rule.when.any_yes or rule.when.any_unknown or rule.when.findings
-                else tuple(sorted(behind_rule[0], key=position.__getitem__))
+                else tuple(sorted(behind_rule, key=position.__getitem__))
             ),
         )
         for rule in kb.rules
-        for behind_rule in (behind(kb, rule.when),)
+        for behind_rule in (questions_behind(kb, rule.when),)
     }
     return RuleGraph(
         knowledge_base=kb,
@@ -185,16 +182,14 @@ def compile_graph(kb: KnowledgeBase, *, interview: bool = False) -> RuleGraph:
         ask_rules=kb.ask_rules,
         stop_rules=kb.stops,
         position=MappingProxyType(position),
-        urgency_reach=MappingProxyType(
-            _urgency_reach(kb, rules, lambda when: questions_behind(kb, when))
-        ),
+        urgency_reach=MappingProxyType(_urgency_reach(kb, rules)),
     )
 
 
-def behind(kb: KnowledgeBase, when: Condition) -> tuple[frozenset[str], frozenset[str]]:
-    """The questions a condition reads and the findings it needs, directly or through its
-    findings (the age included). Safe on a knowledge base still being checked: unknown
-    findings and cycles are skipped, not followed."""
+def questions_behind(kb: KnowledgeBase, when: Condition) -> frozenset[str]:
+    """The questions a condition reads, directly or through its findings (the age included).
+    Safe on a knowledge base still being checked: unknown findings and cycles are skipped, not
+    followed."""
     questions: set[str] = set()
     findings = {finding.id: finding for finding in kb.findings}
     needed: set[str] = set()
@@ -209,12 +204,7 @@ def behind(kb: KnowledgeBase, when: Condition) -> tuple[frozenset[str], frozense
                 needed.add(finding_id)
                 if finding_id in findings:
                     pending.append(findings[finding_id].when)
-    return frozenset(questions), frozenset(needed)
-
-
-def questions_behind(kb: KnowledgeBase, when: Condition) -> frozenset[str]:
-    """The questions a condition reads, directly or through its findings."""
-    return behind(kb, when)[0]
+    return frozenset(questions)
 
 
 def _dependency_order(findings: Mapping[str, FindingRule]) -> tuple[str, ...]:
@@ -234,9 +224,7 @@ def _dependency_order(findings: Mapping[str, FindingRule]) -> tuple[str, ...]:
 
 
 def _urgency_reach(
-    kb: KnowledgeBase,
-    rules: Mapping[str, CompiledRule],
-    questions_behind: Callable[[Condition], frozenset[str]],
+    kb: KnowledgeBase, rules: Mapping[str, CompiledRule]
 ) -> dict[str, UrgencyLevel | None]:
     """For each question, the highest urgency its answer could lead to: through the urgency
     rules that read it (directly or through findings), or through the follow-ups it opens.
@@ -250,7 +238,7 @@ def _urgency_reach(
             if question_id in reach and _higher(rule.level, reach[question_id]):
                 reach[question_id] = rule.level
     openers = {
-        question.id: {q for when in question.ask_conditions for q in questions_behind(when)}
+        question.id: {q for when in question.ask_conditions for q in questions_behind(kb, when)}
         for question in kb.questions
     }
     changed = True

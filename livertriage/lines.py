@@ -189,6 +189,23 @@ class ReportWriter(LineWriter):
         held = {finding.id for finding in assessment.findings}
         self.for_carer = bool(held & CARER_FINDINGS)
 
+    def introduction(
+        self, generated: datetime | None, carer_line: str, lead: str = ""
+    ) -> Iterator[str]:
+        """What the report is and is not, when it was made, and the notices: a knowledge base
+        other than the shipped one, and a report written for a parent or carer."""
+        yield from self.para(
+            lead + "Possible causes for a physician to consider, and how soon to see one. This is "
+            "not a diagnosis." + (f" Made on {made_on(generated)}." if generated else "")
+        )
+        notice = modified_notice(self.a)
+        if notice:
+            yield ""
+            yield from self.para(notice)
+        if self.for_carer:
+            yield ""
+            yield from self.para(carer_line)
+
     def recommendation(self) -> Iterator[str]:
         """The physician recommendation: always the last line, after a blank one."""
         yield ""

@@ -23,8 +23,6 @@ from livertriage.lines import (
     FRAMING,
     ReportWriter,
     describe_answers,
-    made_on,
-    modified_notice,
     wrap,
 )
 
@@ -35,19 +33,20 @@ WORD_BUDGET = 450
 
 #: The most reasons the person's view gives for the urgency.
 MAX_REASONS = 3
-#: The most reasons given for "soon" or "routine": less is at stake than in the first minutes.
-_MAX_CALM_REASONS = 2
-#: The most answers named as pointing to one explanation.
-_MAX_POINTERS = 2
-#: How the view shortens to fit its budget: (questions for the doctor and pieces of advice
-#: shown, explanations given in full), from the fullest view to the shortest.
+#: How the view shortens to fit its budget, from the fullest view to the shortest: the
+#: questions for the doctor and general pieces of advice shown, the explanations given in full,
+#: the reasons given for "soon" or "routine" (less is at stake than in the first minutes), and
+#: the answers named as pointing to an explanation. Emergency and urgent keep their reasons.
 _SHORTER_AND_SHORTER = (
-    (3, DETAILED_CAUSES),
-    (2, DETAILED_CAUSES),
-    (1, DETAILED_CAUSES),
-    (1, 2),
-    (1, 1),
+    (3, DETAILED_CAUSES, 2, 2),
+    (2, DETAILED_CAUSES, 2, 2),
+    (1, DETAILED_CAUSES, 2, 2),
+    (1, 2, 2, 2),
+    (1, 1, 2, 2),
+    (1, 1, 1, 2),
+    (1, 1, 1, 1),
 )
+_TITLE = "livertriage report: calcification spots on the liver"
 _CARER_LINE = (
     "This report is written for the parent or carer: the child's own doctors decide what is needed."
 )
@@ -71,7 +70,7 @@ class PersonView(ReportWriter):
     """Writes the person's view as text lines or Markdown."""
 
     #: How many questions and pieces of advice, and explanations in full, this pass shows.
-    items, causes = _SHORTER_AND_SHORTER[0]
+    items, causes, calm_reasons, pointers = _SHORTER_AND_SHORTER[0]
 
     @property
     def pressing(self) -> bool:
@@ -85,7 +84,7 @@ class PersonView(ReportWriter):
         doctor and the advice are shortened to fit (never below one of each), then the
         explanations given in full (never below one); the urgency, its reasons and the warning
         signs not answered never are. What is left out is in the full details."""
-        for self.items, self.causes in _SHORTER_AND_SHORTER:
+        for self.items, self.causes, self.calm_reasons, self.pointers in _SHORTER_AND_SHORTER:
             lines = list(self._lines(generated))
             if sum(len(line.split()) for line in lines) <= WORD_BUDGET:
                 break
@@ -95,11 +94,15 @@ class PersonView(ReportWriter):
         if self.pressing:
             # The action before anything else, all within the first lines of the screen.
             yield from self.urgency()
-            yield from self.heading("For later, when help is on its way")
-            yield from self.introduction(generated)
+            yield from self.heading(
+                "For later, when help is on its way"
+                if self.a.urgency.level == "emergency"
+                else "For later, once you have arranged to be seen today"
+            )
+            yield from self.introduction(generated, _CARER_LINE, lead=_TITLE + ". ")
         else:
             yield from self.title()
-            yield from self.introduction(generated)
+            yield from self.introduction(generated, _CARER_LINE)
             yield ""
             yield from self.urgency()
         body = [*self.explanations(), *self.doctor_questions(), *self.advice()]
@@ -108,22 +111,7 @@ class PersonView(ReportWriter):
         yield from self.recommendation()
 
     def title(self) -> Iterator[str]:
-        title = "livertriage report: calcification spots on the liver"
-        yield f"# {title}" if self.markdown else self.style(title, "title")
-
-    def introduction(self, generated: datetime | None) -> Iterator[str]:
-        yield from self.para(
-            ("" if not self.pressing else "livertriage report: calcification spots on the liver. ")
-            + "Possible causes for a physician to consider, and how soon to see one. This is not "
-            "a diagnosis." + (f" Made on {made_on(generated)}." if generated else "")
-        )
-        notice = modified_notice(self.a)
-        if notice:
-            yield ""
-            yield from self.para(notice)
-        if self.for_carer:
-            yield ""
-            yield from self.para(_CARER_LINE)
+        yield f"# {_TITLE}" if self.markdown else self.style(_TITLE, "title")
 
     # --- sections --------------------------------------------------------------------------
 
@@ -143,7 +131,7 @@ class PersonView(ReportWriter):
         if reasons:
             yield from self.para("Because:" if len(reasons) == 1 else "Because of:")
             # The first few say why; all of them are in the full details.
-            for text in reasons[: MAX_REASONS if self.pressing else _MAX_CALM_REASONS]:
+            for text in reasons[: MAX_REASONS if self.pressing else self.calm_reasons]:
                 yield from self.bullet(text)
         # Under an emergency, nothing unanswered could make it more urgent.
         if urgency.unanswered_red_flags and urgency.level != "emergency":
@@ -197,7 +185,7 @@ class PersonView(ReportWriter):
         for item in candidate.evidence_for:
             pointers.update(item.answers)
         if pointers:
-            shown = list(pointers.items())[:_MAX_POINTERS]
+            shown = list(pointers.items())[: self.pointers]
             text += " In your answers: " + "; ".join(self.pointer(q, v) for q, v in shown) + "."
         yield from self.para(text, indent=0 if self.markdown else 3)
 
@@ -217,16 +205,23 @@ class PersonView(ReportWriter):
     def advice(self) -> Iterator[str]:
         if self.a.advice:
             yield from self.heading("Advice")
-            yield from self.shortlist([(a.text, bool(a.answers)) for a in self.a.advice])
+            # Advice that answers this person's own answers is never cut: it carries the safety
+            # advice (a baby's danger signs, never stopping heavy drinking suddenly, telling
+            # every doctor about a pregnancy). Only the general advice is shortened.
+            yield from self.shortlist(
+                [(a.text, bool(a.answers)) for a in self.a.advice], keep_own=True
+            )
 
-    def shortlist(self, items: list[tuple[str, bool]]) -> Iterator[str]:
+    def shortlist(self, items: list[tuple[str, bool]], *, keep_own: bool = False) -> Iterator[str]:
         """At most a few items: those that answer this person's own answers first (in the
-        rules' order), then the general ones; the rest are in the full details."""
+        rules' order), then the general ones; the rest are in the full details. With
+        ``keep_own``, every item of the person's own is shown, whatever the limit."""
         ordered = [text for text, own in items if own] + [text for text, own in items if not own]
-        for text in ordered[: self.items]:
+        shown = max(self.items, sum(own for _, own in items)) if keep_own else self.items
+        for text in ordered[:shown]:
             yield from self.bullet(text)
-        if len(ordered) > self.items:
-            yield from self.bullet(f"And {len(ordered) - self.items} more in the full details.")
+        if len(ordered) > shown:
+            yield from self.bullet(f"And {len(ordered) - shown} more in the full details.")
 
     def closing(self) -> Iterator[str]:
         yield ""

@@ -29,7 +29,6 @@ from livertriage.lines import (
     Style,
     describe_answers,
     made_on,
-    modified_notice,
     plain,
     spoken,
 )
@@ -105,17 +104,7 @@ class _Details(ReportWriter):
         else:
             yield from (self.style(line, "title") for line in self.para(title))
         yield ""
-        yield from self.para(
-            "Possible causes for a physician to consider, and how soon to see one. This is not a "
-            "diagnosis." + (f" Made on {made_on(generated)}." if generated else "")
-        )
-        notice = modified_notice(self.a)
-        if notice:
-            yield ""
-            yield from self.para(notice)
-        if self.for_carer:
-            yield ""
-            yield from self.para(CARER_LINE)
+        yield from self.introduction(generated, CARER_LINE)
         yield from self.urgency()
         yield from self.causes()
         yield from self.advice()

@@ -130,7 +130,7 @@ class Evaluation:
     def relevant_questions(self) -> tuple[str, ...]:
         """Questions the rules make relevant now, in interview order."""
         self._needs_interview_rules()
-        opened = (q.question for q in self.knowledge_base.ask_rules if q.id in self.fired)
+        opened = (q.question for q in self.graph.ask_rules if q.id in self.fired)
         return tuple(dict.fromkeys(opened))  # a question with several ask rules, once
 
     def _needs_interview_rules(self) -> None:
@@ -145,7 +145,7 @@ class Evaluation:
     def stops(self) -> tuple[StopRule, ...]:
         """The stop rules that hold: each ends the interview early."""
         self._needs_interview_rules()
-        return tuple(rule for rule in self.knowledge_base.stops if rule.id in self.fired)
+        return tuple(rule for rule in self.graph.stop_rules if rule.id in self.fired)
 
     def matched(self, rule_id: str) -> Match:
         """What a rule that fired matched in these answers."""

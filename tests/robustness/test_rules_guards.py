@@ -130,7 +130,7 @@ def test_a_stop_rule_that_skips_a_question_that_could_raise_the_urgency_is_refus
     # The interview itself never lets a stop rule skip such a question (it asks every question
     # whose answer could still raise the urgency). Blind it, and the proof must notice.
     monkeypatch.setattr(
-        "livertriage.graph._urgency_reach", lambda kb, rules, behind: dict.fromkeys(kb.catalogue)
+        "livertriage.graph._urgency_reach", lambda kb, rules: dict.fromkeys(kb.catalogue)
     )
     found = problems(rules_copy)
     assert any("[stop.child]: ends the interview before" in p for p in found), found

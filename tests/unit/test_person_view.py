@@ -84,3 +84,26 @@ def test_the_clinicians_view_keeps_everything(knowledge_base: KnowledgeBase) -> 
     person = render(result, knowledge_base, "text")
     assert "tb.night_sweats" not in person
     assert "drenching night sweats" in person  # what in the answers points to TB
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["id"] for v in VIGNETTES])
+def test_advice_about_the_persons_own_answers_is_never_cut(
+    knowledge_base: KnowledgeBase, vignette: dict[str, Any]
+) -> None:
+    """The safety advice answers the person's own answers (a baby's danger signs, never
+    stopping heavy drinking suddenly, telling every doctor about a pregnancy): the shortening
+    that keeps the view short never drops it."""
+    result = assess(vignette["answers"])
+    view = " ".join(render(result, knowledge_base, "text").split())
+    for item in result.advice:
+        if item.answers:
+            assert " ".join(item.text.split()) in view, item.rule
+
+
+def test_the_rest_of_an_urgent_report_is_for_once_the_person_has_arranged_to_be_seen(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    urgent = render(assess({"jaundice": "yes"}), knowledge_base, "text").splitlines()
+    assert "FOR LATER, ONCE YOU HAVE ARRANGED TO BE SEEN TODAY" in urgent
+    emergency = render(assess({"vomiting_blood": "yes"}), knowledge_base, "text").splitlines()
+    assert "FOR LATER, WHEN HELP IS ON ITS WAY" in emergency
