@@ -97,7 +97,7 @@ class PersonView(ReportWriter):
             yield from self.heading(
                 "For later, when help is on its way"
                 if self.a.urgency.level == "emergency"
-                else "For later, once you have arranged to be seen today"
+                else "For later, once a visit today is arranged"
             )
             yield from self.introduction(generated, _CARER_LINE, lead=_TITLE + ". ")
         else:

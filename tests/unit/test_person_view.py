@@ -100,10 +100,10 @@ def test_advice_about_the_persons_own_answers_is_never_cut(
             assert " ".join(item.text.split()) in view, item.rule
 
 
-def test_the_rest_of_an_urgent_report_is_for_once_the_person_has_arranged_to_be_seen(
+def test_the_rest_of_an_urgent_report_is_for_once_a_visit_today_is_arranged(
     knowledge_base: KnowledgeBase,
 ) -> None:
     urgent = render(assess({"jaundice": "yes"}), knowledge_base, "text").splitlines()
-    assert "FOR LATER, ONCE YOU HAVE ARRANGED TO BE SEEN TODAY" in urgent
+    assert "FOR LATER, ONCE A VISIT TODAY IS ARRANGED" in urgent
     emergency = render(assess({"vomiting_blood": "yes"}), knowledge_base, "text").splitlines()
     assert "FOR LATER, WHEN HELP IS ON ITS WAY" in emergency
