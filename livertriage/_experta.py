@@ -15,7 +15,11 @@ The changes, each measured with ``make bench`` when it was made:
 - :class:`_RecencyStrategy`: experta's depth strategy without an LRU cache that hashes every
   activation;
 - :class:`Engine`: experta's run loop without formatting a log line nobody reads, and without
-  asking the matcher for activations when no fact changed; deffacts found once;
+  asking the matcher for activations when no fact changed; deffacts found once; a reset that
+  does not inspect their signatures, and a declare that does not scan the facts this engine
+  built itself;
+- :class:`_FactList`: experta's fact list, computing a fact's identity (for duplicates) without
+  a Python call per slot;
 - :class:`DecoratedRule`: a rule decorated without inspecting its action's signature, and
   hashed once.
 """
@@ -30,6 +34,8 @@ from livertriage import _compat  # noqa: F401  (must run before experta is impor
 
 from experta import Fact, KnowledgeEngine, watchers  # isort: skip
 from experta import Rule as ExpertaRule  # isort: skip
+from experta.agenda import Agenda  # isort: skip
+from experta.factlist import FactList  # isort: skip
 from experta.fieldconstraint import L, P  # isort: skip
 from experta.matchers.rete import ReteMatcher  # isort: skip
 from experta.matchers.rete.check import FeatureCheck, TypeCheck  # isort: skip
@@ -39,7 +45,8 @@ from experta.matchers.rete.nodes import (  # isort: skip
     FeatureTesterNode,
     WhereNode,
 )
-from experta.matchers.rete.token import Token  # isort: skip
+from experta.activation import Activation  # isort: skip
+from experta.matchers.rete.token import Token, TokenInfo  # isort: skip
 from experta.strategies import DepthStrategy  # isort: skip
 
 __all__ = ["DecoratedRule", "Engine"]
@@ -102,6 +109,11 @@ class _ChangedNodesMatcher(ReteMatcher):
       passes hands the token straight to the node's children (every experta node copies a
       token before changing it, so skipping the copy changes nothing).
     - A TEST node only reads a token's bindings, so its test runs on them directly.
+    - A conflict-set node copies each token, then builds an activation and hashes it twice to
+      see whether it cancels a removed one. This engine only ever adds facts between resets, so
+      a valid token's activation is built once, from the token as it is, and collected in a
+      list (the agenda orders activations by their keys, not by the order they arrive). A
+      retraction is handled as experta handles it.
     - Tokens the matcher creates are :class:`_Token`. Reset clears each node with memory once
       (not once per path to it), and of the conflict-set nodes only those a token reached.
 
@@ -111,14 +123,20 @@ class _ChangedNodesMatcher(ReteMatcher):
     """
 
     def __init__(self, engine: Any) -> None:
-        self._changed: dict[Any, None] = {}  # conflict-set nodes reached since the last changes()
-        self._touched: dict[Any, None] = {}  # ... and since the last reset()
+        self._changed: dict[Any, None] = {}  # conflict-set nodes experta's way changed
+        self._touched: dict[Any, None] = {}  # conflict-set nodes reached since the last reset()
+        self._activations: list[Any] = []  # activations added since the last changes()
         super().__init__(engine)
         self._nodes = self._every_node()
         for node in self._nodes:
-            if isinstance(node, ConflictSetNode):
-                node._activate = self._marking(node, node._activate)
-            node.children[:] = [self._testing_first(child) for child in node.children]
+            node.children[:] = [
+                self._activating(child)
+                if isinstance(child.node, ConflictSetNode)
+                # A TEST or alpha node's children are read when a token arrives, so they see
+                # the callbacks set here for the conflict-set nodes below them.
+                else self._testing_first(child)
+                for child in node.children
+            ]
         # Every node with memory is cleared on reset (join nodes keep left and right memories),
         # except conflict-set nodes, which are cleared only if a token reached them.
         self._with_memory = [
@@ -159,15 +177,29 @@ class _ChangedNodesMatcher(ReteMatcher):
 
         return child._replace(callback=tested)
 
-    def _marking(self, node: Any, activate: Callable[[Any], None]) -> Callable[[Any], None]:
-        changed, touched = self._changed, self._touched
+    def _activating(self, child: Any) -> Any:
+        """A conflict-set node's activation, as experta's ConflictSetNode._activate, with the
+        new activations kept in one list for the whole matcher."""
+        node, rule = child.node, child.node.rule
+        changed, touched, activations = self._changed, self._touched, self._activations
 
-        def marked(token: Any) -> None:
-            changed[node] = None
+        def activate(token: Any) -> None:
             touched[node] = None
-            activate(token)
+            info = TokenInfo(token.data, token.context)
+            if token.is_valid():
+                if info not in node.memory:
+                    node.memory.add(info)
+                    context = {key: value for key, value in info.context if isinstance(key, str)}
+                    activations.append(Activation(rule, info.data, context))
+            elif info in node.memory:  # a retraction (never, in this engine): as experta does
+                # Its activation is on the agenda already: changes() hands deletions to the
+                # network before additions, and hands on every addition before it returns.
+                node.memory.remove(info)
+                context = {key: value for key, value in info.context if isinstance(key, str)}
+                node.removed.add(Activation(rule, info.data, context))
+                changed[node] = None
 
-        return marked
+        return child._replace(callback=activate)
 
     def _every_node(self) -> list[Any]:
         seen: dict[int, Any] = {}
@@ -186,8 +218,8 @@ class _ChangedNodesMatcher(ReteMatcher):
             token = _Token.valid(fact)
             for child in self.root_node.children:
                 child.callback(token)
-        added: list[Any] = []
-        removed: list[Any] = []
+        added, removed = self._activations[:], []
+        self._activations.clear()
         for node in self._changed:
             node_added, node_removed = node.get_activations()
             added.extend(node_added)
@@ -202,6 +234,7 @@ class _ChangedNodesMatcher(ReteMatcher):
             node._reset()  # every run fires its agenda to the end: no activation is pending
         self._changed.clear()
         self._touched.clear()
+        self._activations.clear()
 
 
 class _RecencyStrategy(DepthStrategy):
@@ -211,6 +244,23 @@ class _RecencyStrategy(DepthStrategy):
     def get_key(self, activation: Any) -> tuple[int, list[int]]:
         facts = sorted((fact["__factid__"] for fact in activation.facts), reverse=True)
         return (activation.rule.salience, facts)
+
+
+class _FactList(FactList):
+    """experta's fact list, with a fact's identity computed in one step.
+
+    experta calls ``Fact.is_special`` on every slot to leave out the ``__factid__``-style keys;
+    on an answer sheet of thirty-odd slots that was about 15 µs a declaration. The only special
+    key a fact of this engine can hold is ``__factid__``, given when it is declared (answer and
+    finding ids are checked snake_case names), so only that one is left out. The identity is
+    the same set experta builds.
+    """
+
+    @staticmethod
+    def _get_fact_id(fact: Any) -> frozenset[Any]:
+        items = dict(fact)
+        items.pop("__factid__", None)
+        return frozenset([fact.__class__, *items.items()])
 
 
 class Engine(KnowledgeEngine):
@@ -229,6 +279,31 @@ class Engine(KnowledgeEngine):
         if self._deffacts is None:
             self._deffacts = super().get_deffacts()
         return self._deffacts
+
+    def reset(self, **kwargs: Any) -> None:
+        """experta's reset, without inspecting each deffacts' signature to filter keyword
+        arguments: this engine's only deffacts is experta's initial fact, which takes none, and
+        nothing passes any."""
+        if kwargs:
+            raise TypeError("this engine's reset takes no arguments")
+        self.agenda = Agenda()
+        self.facts = _FactList()
+        self.matcher.reset()
+        self.declare(*(fact for deffacts in self.get_deffacts() for fact in deffacts()))
+        self.running = False
+
+    def declare(self, *facts: Any) -> Any:
+        """experta's declare, without its scans for patterns and for double underscores in
+        slot names: every fact is built by :mod:`livertriage.engine` from checked answers and
+        finding ids, never from a pattern, and ids are snake_case names with no double
+        underscore (checked when the knowledge base is read)."""
+        last = None
+        for fact in facts:
+            last = self.facts.declare(fact)
+        if not self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+        return last
 
     def run(self, steps: float = float("inf")) -> None:
         """experta's run loop, without two costs that change nothing: formatting the FIRE log

@@ -11,19 +11,31 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from livertriage.assessment import (
+    AdviceItem,
     Assessment,
+    DerivedFinding,
+    DoctorQuestion,
     DoctorStep,
+    EvidenceItem,
     KnowledgeBaseInfo,
     Note,
     TreatmentOption,
+    UrgencyReason,
 )
 from livertriage.engine import RECOMMENDATION_RULE
 from livertriage.errors import KnowledgeBaseError
 from livertriage.knowledge import KnowledgeBase, default_rules_dir
 from livertriage.models import Rule
+
+_Item = EvidenceItem | UrgencyReason | AdviceItem | DoctorQuestion | DerivedFinding
+_ItemT = TypeVar("_ItemT", EvidenceItem, UrgencyReason, AdviceItem, DoctorQuestion, DerivedFinding)
+
+#: How many explained items a knowledge base keeps for reuse (see _Tables.items): a bound on
+#: memory, far above the few thousand that the rules and realistic answers produce.
+_ITEMS_KEPT = 50_000
 
 if TYPE_CHECKING:  # triage calls explain(); only the type comes back
     from livertriage.triage import Evaluation
@@ -47,6 +59,10 @@ class _Tables:
     cause_parts: dict[str, dict[str, tuple[tuple[Any, Any], ...]]]
     report_notes: tuple[Note, ...]
     info: KnowledgeBaseInfo
+    #: Explained items already built, by rule and the answers behind it. An item is a frozen
+    #: model that depends on nothing else, so an equal one is reused rather than built and
+    #: validated again (pydantic takes a model instance as it is). Cleared when full.
+    items: dict[tuple[str, tuple[tuple[str, object], ...]], _Item]
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> _Tables:
@@ -93,6 +109,7 @@ class _Tables:
                 Note(id=n.id, text=n.text, source=list(n.source)) for n in kb.report.note
             ),
             info=_info(kb),
+            items={},
         )
 
 
@@ -142,15 +159,25 @@ class _Assembler:
 
     # --- explanation ---------------------------------------------------------------------------
 
-    def explained(self, rule: Rule, **more: Any) -> dict[str, Any]:
-        """An explained item: rule, answers, findings, rationale and source, and ``more``."""
+    def explained(self, rule: Rule, model: type[_ItemT], **more: Any) -> _ItemT:
+        """An explained item: rule, answers, findings, rationale and source, and ``more`` (which
+        depends on the rule alone); the same item as before when the same answers led to it."""
         behind = self.graph.answers_behind(rule.id, self.answers, self.led_to)
-        return {
-            **self.tables.explanations[rule.id],
-            "answers": {question: self.answers[question] for question in behind},
-            "findings": list(self.graph.rules[rule.id].findings),
-            **more,
-        }
+        key = (rule.id, tuple((question, self.answers[question]) for question in behind))
+        items = self.tables.items
+        item = items.get(key)
+        if not isinstance(item, model):  # not built yet (a rule always gives one kind of item)
+            if len(items) >= _ITEMS_KEPT:
+                items.clear()
+            item = items[key] = model.model_validate(
+                {
+                    **self.tables.explanations[rule.id],
+                    "answers": dict(key[1]),
+                    "findings": list(self.graph.rules[rule.id].findings),
+                    **more,
+                }
+            )
+        return item
 
     # --- the parts -------------------------------------------------------------------------------
 
@@ -158,7 +185,7 @@ class _Assembler:
         candidates = []
         for rank, (cause, score) in enumerate(self.triage.ranking, start=1):
             items = [
-                self.explained(rule, weight=rule.weight)
+                self.explained(rule, EvidenceItem, weight=rule.weight)
                 for rule in self.graph.evidence_by_cause[cause.id]
                 if self.fired(rule)
             ]
@@ -174,12 +201,12 @@ class _Assembler:
                     "rank": rank,
                     "score": score,
                     "evidence_for": sorted(
-                        (item for item in items if item["weight"] > 0),
-                        key=lambda item: -item["weight"],
+                        (item for item in items if item.weight > 0),
+                        key=lambda item: -item.weight,
                     ),
                     "evidence_against": sorted(
-                        (item for item in items if item["weight"] < 0),
-                        key=lambda item: item["weight"],
+                        (item for item in items if item.weight < 0),
+                        key=lambda item: item.weight,
                     ),
                 }
             )
@@ -198,7 +225,7 @@ class _Assembler:
             "label": wording.label,
             "action": next(special, wording.action),
             "reasons": [
-                self.explained(rule, level=rule.level, action=rule.action)
+                self.explained(rule, UrgencyReason, level=rule.level, action=rule.action)
                 for rule in self.triage.reasons
             ],
             "unanswered_red_flags": list(self.triage.unanswered_red_flags),
@@ -218,18 +245,18 @@ class _Assembler:
                 "urgency": self.urgency(),
                 "candidates": self.candidates(),
                 "advice": [
-                    self.explained(rule, text=rule.text)
+                    self.explained(rule, AdviceItem, text=rule.text)
                     for rule in self.kb.advice
                     if self.fired(rule) and not self.findings_held.intersection(rule.not_with)
                 ],
                 "questions_for_doctor": [
-                    self.explained(rule, text=rule.text)
+                    self.explained(rule, DoctorQuestion, text=rule.text)
                     for rule in self.kb.doctor_questions
                     if self.fired(rule)
                 ],
                 "notes": self.tables.report_notes,
                 "findings": [
-                    self.explained(rule, id=rule.id, name=rule.name)
+                    self.explained(rule, DerivedFinding, id=rule.id, name=rule.name)
                     for rule in self.kb.findings
                     if self.fired(rule)
                 ],

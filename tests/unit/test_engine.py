@@ -235,3 +235,74 @@ def test_compiling_again_reuses_the_same_predicates(knowledge_base: KnowledgeBas
     known = len(WhereCheck._instances)
     fired(compile_graph(knowledge_base), {})
     assert len(WhereCheck._instances) == known
+
+
+# --- experta's adaptations, on the paths the compiled rules never take --------------------------
+
+
+def _finding_engines() -> list[object]:
+    """The adapted engine and stock experta, each with one rule on a finding."""
+    from experta import KnowledgeEngine
+    from experta import Rule as ExpertaRule
+
+    from livertriage._experta import DecoratedRule, Engine
+    from livertriage.engine import Finding
+
+    def on_x(engine: object, **matched: object) -> None:
+        engine.fired.append("on_x")  # type: ignore[attr-defined]
+
+    return [
+        type("Engine", (base,), {"on_x": rule(Finding(id="x"))(on_x)})()
+        for base, rule in ((Engine, DecoratedRule), (KnowledgeEngine, ExpertaRule))
+    ]
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ("declare",),
+        ("declare", "retract"),
+        ("declare", "retract", "declare"),
+        ("declare", "run", "retract", "declare"),
+    ],
+)
+def test_a_retraction_cancels_an_activation_as_in_stock_experta(steps: tuple[str, ...]) -> None:
+    from livertriage.engine import Finding
+
+    outcomes = []
+    for engine in _finding_engines():
+        engine.fired = []  # type: ignore[attr-defined]
+        engine.reset()  # type: ignore[attr-defined]
+        fact = None
+        for step in steps:
+            if step == "declare":
+                fact = engine.declare(Finding(id="x"))  # type: ignore[attr-defined]
+            elif step == "retract":
+                engine.retract(fact)  # type: ignore[attr-defined]
+            else:
+                engine.run()  # type: ignore[attr-defined]
+        engine.run()  # type: ignore[attr-defined]
+        outcomes.append(engine.fired)  # type: ignore[attr-defined]
+    assert outcomes[0] == outcomes[1]
+    assert len(outcomes[0]) == steps.count("declare") - steps.count("retract") + steps.count("run")
+
+
+def test_a_fact_declared_twice_is_one_fact_as_in_stock_experta() -> None:
+    from experta.factlist import FactList
+
+    from livertriage._experta import _FactList
+    from livertriage.engine import AnswerSheet, Finding
+
+    facts = _FactList()
+    assert facts.declare(Finding(id="x")) is not None
+    assert facts.declare(Finding(id="x")) is None
+    declared = AnswerSheet(fever="yes", age=40)
+    facts.declare(declared)  # now carries __factid__, which its identity leaves out
+    for fact in (declared, AnswerSheet(fever="yes", age=40), Finding(id="y")):
+        assert _FactList._get_fact_id(fact) == FactList._get_fact_id(fact)
+
+
+def test_the_engine_reset_takes_no_arguments() -> None:
+    engine = _finding_engines()[0]
+    with pytest.raises(TypeError):
+        engine.reset(person="x")  # type: ignore[attr-defined]
