@@ -8,7 +8,6 @@ This is the input edge (docs/contract.md §1). Everything past it sees only norm
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from collections.abc import Mapping
@@ -100,6 +99,8 @@ def _age(question: Question, value: object) -> int | YesNo:
 
 
 def _unknown_id(key: str, catalogue: Mapping[str, Question]) -> AnswersError:
+    import difflib  # here: only a mistake needs it, and every start would pay for it
+
     close = difflib.get_close_matches(key, list(catalogue), n=1, cutoff=0.6)
     hint = f'; did you mean "{close[0]}"?' if close else ""
     return AnswersError(

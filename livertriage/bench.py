@@ -104,6 +104,7 @@ def cold_start(runs: int, answers_file: Path) -> tuple[float, float]:
 # seed, same draws) and only public names, so that any checkout of livertriage can run it.
 _ASSESS_MEDIAN = """
 import statistics, time
+import livertriage
 from livertriage import assess, load_knowledge_base
 times = assess_times(load_knowledge_base(), COUNT, random.Random(20261125))
 print(statistics.median(times) * 1e6)
@@ -124,9 +125,14 @@ def assess_ratio(against: Path, rounds: int, count: int) -> list[tuple[float, fl
     )
 
     def median_in(tree: str) -> float:
+        # Run in the tree, too: "python -c" puts the working folder first on the path.
         environment = {**os.environ, "PYTHONPATH": tree}
         done = subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, env=environment
+            [sys.executable, "-c", code + f"\nassert livertriage.__file__.startswith({tree!r})"],
+            check=True,
+            capture_output=True,
+            env=environment,
+            cwd=tree,
         )
         return float(done.stdout)
 

@@ -14,7 +14,6 @@ import shlex
 import shutil
 import signal
 import sys
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -247,6 +246,8 @@ colour_option = click.option(
 
 def _shipped_rules_version() -> str:
     """The shipped knowledge base's version, read without loading the rules."""
+    import tomllib  # here: only --version needs it
+
     try:
         with open(default_rules_dir() / "report.toml", "rb") as handle:
             return str(tomllib.load(handle).get("version", "unknown"))

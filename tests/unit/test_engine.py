@@ -306,3 +306,37 @@ def test_the_engine_reset_takes_no_arguments() -> None:
     engine = _finding_engines()[0]
     with pytest.raises(TypeError):
         engine.reset(person="x")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("interview", [False, True])
+def test_compiled_rules_skip_the_rewriting_and_equal_what_it_gives(
+    knowledge_base: KnowledgeBase, interview: bool
+) -> None:
+    from experta.matchers.rete import ReteMatcher
+
+    from livertriage._experta import _ChangedNodesMatcher, _in_normal_form
+    from livertriage.engine import _compiled_for
+
+    engine = _compiled_for(rule_graph(knowledge_base, interview=interview)).engine()
+    assert all(_in_normal_form(rule) for rule in engine.get_rules())  # the short way is taken
+    assert _ChangedNodesMatcher.prepare_ruleset(engine) == ReteMatcher.prepare_ruleset(engine)
+
+
+def test_a_rule_not_in_normal_form_is_rewritten_as_experta_does() -> None:
+    from experta import OR, Fact, KnowledgeEngine
+    from experta import Rule as ExpertaRule
+    from experta.fieldconstraint import ORFC, L
+    from experta.matchers.rete import ReteMatcher
+
+    from livertriage._experta import _ChangedNodesMatcher, _in_normal_form
+
+    def action(engine: object, **matched: object) -> None:
+        pass
+
+    rules = {
+        "either": ExpertaRule(OR(Fact(a=1), Fact(b=2)))(action),
+        "either_value": ExpertaRule(Fact(a=ORFC(L(1), L(2))))(action),
+    }
+    engine = type("Mixed", (KnowledgeEngine,), rules)()
+    assert not any(_in_normal_form(rule) for rule in engine.get_rules())
+    assert _ChangedNodesMatcher.prepare_ruleset(engine) == ReteMatcher.prepare_ruleset(engine)
