@@ -31,6 +31,7 @@ Feature: Babies and children have their own warning signs and their own doctors
     When livertriage assesses my answers
     Then the urgency is "urgent"
     And the action mentions "the baby's doctor"
+    And the recommendation mentions "the baby's doctor"
 
   Scenario: Yellowing in the first day of life is an emergency
     Given my answers are:
@@ -50,6 +51,7 @@ Feature: Babies and children have their own warning signs and their own doctors
     When livertriage assesses my answers
     Then the urgency is at least "soon"
     And the action mentions "paediatric team"
+    And the recommendation mentions "paediatric team"
     And the questions to ask the doctor include one about "CMV"
 
   Scenario: A child's report is for the parent, without adult medicines or adult advice

@@ -13,6 +13,7 @@ Feature: Pregnancy has its own warning signs
     When livertriage assesses my answers
     Then the urgency is at least "urgent"
     And the action mentions "maternity"
+    And the recommendation mentions "maternity"
     And the urgency reasons name my answer about "pregnant now, or gave birth in the last 6 weeks"
 
     Examples:

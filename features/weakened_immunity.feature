@@ -15,6 +15,7 @@ Feature: A weakened immune system decides the urgency on its own
     Then the urgency is "emergency"
     And the action mentions "cancer team's 24-hour line"
     And the action mentions "emergency department"
+    And the recommendation mentions "cancer team's 24-hour line"
     And the urgency reasons name my answer about "chemotherapy or radiotherapy in the last 6 weeks, or immunotherapy in the last 12 months"
 
   Scenario: Suddenly feeling unwell after chemotherapy is an emergency even without a fever

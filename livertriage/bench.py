@@ -129,11 +129,13 @@ def assess_ratio(against: Path, rounds: int, count: int) -> list[tuple[float, fl
         environment = {**os.environ, "PYTHONPATH": tree}
         done = subprocess.run(
             [sys.executable, "-c", code + f"\nassert livertriage.__file__.startswith({tree!r})"],
-            check=True,
+            check=False,
             capture_output=True,
             env=environment,
             cwd=tree,
         )
+        if done.returncode != 0:
+            raise SystemExit(f"assess() in {tree} failed:\n{done.stderr.decode(errors='replace')}")
         return float(done.stdout)
 
     return [(median_in(here), median_in(str(against))) for _ in range(rounds)]

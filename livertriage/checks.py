@@ -90,6 +90,16 @@ class RuleChecks:
             if rule.action:
                 for problem in wording_problems(rule.level, rule.action, label=False):
                     self.error("urgency.toml", rule.id, f"action: {problem}")
+            if rule.recommendation:
+                if "physician" not in rule.recommendation.lower():
+                    self.error(
+                        "urgency.toml",
+                        rule.id,
+                        "recommendation: it must tell the person to see a physician "
+                        "(docs/contract.md §2)",
+                    )
+                for problem in wording_problems(rule.level, rule.recommendation, label=False):
+                    self.error("urgency.toml", rule.id, f"recommendation: {problem}")
 
     def _check_duplicates(self, kb: KnowledgeBase) -> None:
         groups: list[tuple[str, Iterable[str]]] = [
@@ -319,8 +329,9 @@ def _texts(kb: KnowledgeBase) -> Iterator[tuple[str, str | None, str]]:
     for file, rule in _rules_with_files(kb):
         yield file, rule.id, rule.rationale
     for rule in kb.urgency:
-        if rule.action:
-            yield "urgency.toml", rule.id, rule.action
+        for own in (rule.action, rule.recommendation):
+            if own:
+                yield "urgency.toml", rule.id, own
     for finding in kb.findings:
         yield "findings.toml", finding.id, finding.name
     for advice in kb.advice:

@@ -213,17 +213,10 @@ class _Assembler:
         return candidates
 
     def urgency(self) -> dict[str, Any]:
-        wording = self.kb.urgency_levels[self.triage.level]
-        # A special group's own action, when a rule at the level reached gives one.
-        special = (
-            rule.action
-            for rule in self.triage.reasons
-            if rule.level == self.triage.level and rule.action
-        )
         return {
             "level": self.triage.level,
-            "label": wording.label,
-            "action": next(special, wording.action),
+            "label": self.kb.urgency_levels[self.triage.level].label,
+            "action": self.triage.action,
             "reasons": [
                 self.explained(rule, UrgencyReason, level=rule.level, action=rule.action)
                 for rule in self.triage.reasons

@@ -230,11 +230,23 @@ class UrgencyRule(_RuleBase):
     """Raises the urgency to at least ``level``.
 
     ``action`` replaces the level's usual action when this rule decides the level: a special
-    group has its own place to go (a cancer team's 24-hour line, a maternity unit).
+    group has its own place to go (a cancer team's 24-hour line, a maternity unit). Such a rule
+    also words the physician recommendation, ``recommendation``, so that the last line of the
+    report names the same place as the urgency box.
     """
 
     level: UrgencyLevel
     action: Line | None = None
+    recommendation: Line | None = None
+
+    @model_validator(mode="after")
+    def _action_with_recommendation(self) -> UrgencyRule:
+        if (self.action is None) != (self.recommendation is None):
+            raise ValueError(
+                "action and recommendation go together: a rule that sends a special group "
+                "somewhere of its own says so in the last line too"
+            )
+        return self
 
 
 FindingIds = tuple[EntryId, ...]

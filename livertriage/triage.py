@@ -106,6 +106,9 @@ class Triage:
     #: ranked after the explanations.
     known_conditions: frozenset[str]
     unanswered_red_flags: tuple[str, ...]
+    #: What to do: the level's action, or that of a special group's rule that decides the level.
+    action: str
+    #: See a physician, and how soon: worded by the same rule as ``action``.
     recommendation: str
 
 
@@ -165,21 +168,34 @@ class Evaluation:
             if not fired.intersection(cause.not_with)  # say, adult causes for a baby
         ]
         known = {c.id for c in kb.causes if any(answers.get(q) == "yes" for q in c.known_from)}
+        reasons = tuple(
+            sorted(
+                (rule for rule in kb.urgency if rule.id in fired),
+                key=lambda rule: -urgency_rank(rule.level),
+            )
+        )
+        # A special group's own place to go, when a rule at the level reached gives one: the
+        # first such rule in file order words both the action and the recommendation.
+        wording = kb.urgency_levels[level]
+        special = next(
+            (
+                (r.action, r.recommendation)
+                for r in reasons
+                if r.level == level and r.action and r.recommendation
+            ),
+            (wording.action, wording.recommendation),
+        )
         return Triage(
             level=level,
-            reasons=tuple(
-                sorted(
-                    (rule for rule in kb.urgency if rule.id in fired),
-                    key=lambda rule: -urgency_rank(rule.level),
-                )
-            ),
+            reasons=reasons,
             # Explanations first, then conditions a doctor already found; stable: ties keep order.
             ranking=tuple(sorted(scores, key=lambda entry: (entry[0].id in known, -entry[1]))),
             known_conditions=frozenset(known),
             unanswered_red_flags=tuple(
                 q for q in graph.red_flags if answers.get(q, "unknown") == "unknown"
             ),
-            recommendation=kb.urgency_levels[level].recommendation,
+            action=special[0],
+            recommendation=special[1],
         )
 
     def assessment(self) -> Assessment:

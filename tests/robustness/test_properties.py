@@ -60,6 +60,11 @@ def test_any_answers_keep_every_promise(answers: dict[str, object]) -> None:
     assert urgency_rank(result.urgency.level) >= urgency_rank(floor_level(result.answers))
     # The recommendation always sends the person to a physician, and comes last.
     assert "physician" in result.recommendation
+    # ... worded by the same rule as the action: the level's, or a special group's own route.
+    wording = knowledge_base.urgency_levels[result.urgency.level]
+    assert (result.urgency.action == wording.action) == (
+        result.recommendation == wording.recommendation
+    )
     text = render(result, knowledge_base, "text")
     assert text.rstrip("\n").splitlines()[-1] == result.recommendation
     # No diagnosis, no instruction to take, stop or dose a medicine, anywhere.

@@ -202,6 +202,13 @@ def action_mentions(assessment: Assessment, words: str) -> None:
     assert words in assessment.urgency.action, assessment.urgency.action
 
 
+@then(parsers.parse('the recommendation mentions "{words}"'))
+def recommendation_mentions(assessment: Assessment, words: str) -> None:
+    # The last line names the same place as the urgency box (a special group's own route).
+    assert words in assessment.recommendation, assessment.recommendation
+    assert "physician" in assessment.recommendation
+
+
 @then("no possible cause lists a medicine")
 def no_cause_lists_a_medicine(assessment: Assessment) -> None:
     options = [t.name for c in assessment.candidates for t in c.treatment_options]
