@@ -61,6 +61,44 @@ def test_a_special_action_must_fit_its_level(rules_copy: Path) -> None:
     assert any("[urgency.fever_after_cancer_treatment]: action:" in p for p in problems(rules_copy))
 
 
+PREGNANCY_RECOMMENDATION = (
+    'recommendation = "See a physician today through your maternity assessment unit '
+    "(maternity triage) or midwife: contact them now, and call your emergency number for a fit, "
+    'a collapse or great drowsiness."\n'
+)
+
+
+def test_a_special_action_needs_its_own_recommendation(rules_copy: Path) -> None:
+    # Without it the last line would name the level's general route, slower than the box's.
+    edit(rules_copy / "urgency.toml", PREGNANCY_RECOMMENDATION, "")
+    found = problems(rules_copy)
+    assert any(
+        "[urgency.pregnancy_warning_signs]" in p and "action and recommendation go together" in p
+        for p in found
+    ), found
+
+
+@pytest.mark.parametrize(
+    ("recommendation", "problem"),
+    [
+        ("Contact your midwife today.", "must tell the person to see a physician"),
+        ("Mention it to a physician at your next antenatal visit.", "must say today"),
+    ],
+)
+def test_a_special_recommendation_must_send_to_a_physician_in_time(
+    rules_copy: Path, recommendation: str, problem: str
+) -> None:
+    edit(
+        rules_copy / "urgency.toml",
+        PREGNANCY_RECOMMENDATION,
+        f'recommendation = "{recommendation}"\n',
+    )
+    found = problems(rules_copy)
+    assert any(
+        "[urgency.pregnancy_warning_signs]: recommendation:" in p and problem in p for p in found
+    ), found
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "phrase"),
     [
