@@ -34,8 +34,9 @@ _Item = EvidenceItem | UrgencyReason | AdviceItem | DoctorQuestion | DerivedFind
 _ItemT = TypeVar("_ItemT", EvidenceItem, UrgencyReason, AdviceItem, DoctorQuestion, DerivedFinding)
 
 #: How many explained items a knowledge base keeps for reuse (see _Tables.items): a bound on
-#: memory, far above the few thousand that the rules and realistic answers produce.
-_ITEMS_KEPT = 50_000
+#: memory of about 8 MB (an item takes about 2 KB). 20,000 uniform random answer sets give about
+#: 2,100 different items, so on such data the store never fills (docs/performance.md).
+_ITEMS_KEPT = 4_096
 
 if TYPE_CHECKING:  # triage calls explain(); only the type comes back
     from livertriage.triage import Evaluation

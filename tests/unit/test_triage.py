@@ -188,3 +188,21 @@ def test_any_answers_meet_the_floor_and_end_with_a_physician(answers: dict[str, 
     assert "physician" in result.recommendation
     assert find_unsafe_language(result.model_dump_json()) == []
     assert result.model_dump_json() == assess(answers).model_dump_json()
+
+
+def test_reused_explanations_are_bounded_and_change_nothing(
+    knowledge_base: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    from livertriage import explain
+    from livertriage.bench import random_answers
+
+    rng = random.Random(12)
+    answer_sets = [random_answers(knowledge_base, rng) for _ in range(60)]
+    expected = [assess(a, knowledge_base=knowledge_base).model_dump_json() for a in answer_sets]
+    monkeypatch.setattr(explain, "_ITEMS_KEPT", 5)
+    explain._tables_of(knowledge_base).items.clear()
+    for answers, before in zip(answer_sets, expected, strict=True):
+        assert assess(answers, knowledge_base=knowledge_base).model_dump_json() == before
+        assert len(explain._tables_of(knowledge_base).items) <= 5
