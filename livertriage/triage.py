@@ -32,6 +32,7 @@ from livertriage.knowledge import (
 )
 from livertriage.models import (
     Cause,
+    LevelWording,
     StopRule,
     UrgencyLevel,
     UrgencyRule,
@@ -174,17 +175,7 @@ class Evaluation:
                 key=lambda rule: -urgency_rank(rule.level),
             )
         )
-        # A special group's own place to go, when a rule at the level reached gives one: the
-        # first such rule in file order words both the action and the recommendation.
-        wording = kb.urgency_levels[level]
-        special = next(
-            (
-                (r.action, r.recommendation)
-                for r in reasons
-                if r.level == level and r.action and r.recommendation
-            ),
-            (wording.action, wording.recommendation),
-        )
+        action, recommendation = _route(kb.urgency_levels[level], level, reasons)
         return Triage(
             level=level,
             reasons=reasons,
@@ -194,13 +185,37 @@ class Evaluation:
             unanswered_red_flags=tuple(
                 q for q in graph.red_flags if answers.get(q, "unknown") == "unknown"
             ),
-            action=special[0],
-            recommendation=special[1],
+            action=action,
+            recommendation=recommendation,
         )
 
     def assessment(self) -> Assessment:
         """The assessment of these answers, every conclusion explained."""
         return explain(self)
+
+
+def _route(
+    wording: LevelWording, level: UrgencyLevel, reasons: tuple[UrgencyRule, ...]
+) -> tuple[str, str]:
+    """Where to go, and the recommendation that ends the report, for the level reached.
+
+    The level's own words, unless rules at that level send special groups somewhere of their own
+    (a maternity unit, a cancer team's 24-hour line): then each such place, in file order, both
+    in the action and in the recommendation, so that neither the box nor the last line leaves
+    out a place one of the person's answers calls for. An emergency sign that is not a special
+    group's keeps the level's own words: emergency services now are the fastest route of all.
+    """
+    at_level = [rule for rule in reasons if rule.level == level]
+    if level == "emergency" and any(rule.action is None for rule in at_level):
+        return wording.action, wording.recommendation
+    routes = dict.fromkeys(
+        (rule.action, rule.recommendation)
+        for rule in at_level
+        if rule.action is not None and rule.recommendation is not None
+    )
+    if not routes:
+        return wording.action, wording.recommendation
+    return " ".join(a for a, _ in routes), " ".join(r for _, r in routes)
 
 
 def evaluate(

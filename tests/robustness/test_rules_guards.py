@@ -64,7 +64,7 @@ def test_a_special_action_must_fit_its_level(rules_copy: Path) -> None:
 PREGNANCY_RECOMMENDATION = (
     'recommendation = "See a physician today through your maternity assessment unit '
     "(maternity triage) or midwife: contact them now, and call your emergency number for a fit, "
-    'a collapse or great drowsiness."\n'
+    'a collapse, or if you are very drowsy or hard to wake."\n'
 )
 
 

@@ -206,3 +206,38 @@ def test_reused_explanations_are_bounded_and_change_nothing(
     for answers, before in zip(answer_sets, expected, strict=True):
         assert assess(answers, knowledge_base=knowledge_base).model_dump_json() == before
         assert len(explain._tables_of(knowledge_base).items) <= 5
+
+
+def test_a_general_emergency_sign_keeps_the_emergency_route(knowledge_base: KnowledgeBase) -> None:
+    # After cancer treatment a fever alone sends the person to the cancer team's line or an
+    # emergency department; vomiting blood as well needs emergency services, first and last.
+    answers = {"recent_cancer_treatment": "yes", "fever": "yes"}
+    alone = assess(answers, knowledge_base=knowledge_base)
+    assert "cancer team's 24-hour line" in alone.urgency.action
+    assert "cancer team's 24-hour line" in alone.recommendation
+    both = assess({**answers, "vomiting_blood": "yes"}, knowledge_base=knowledge_base)
+    emergency = knowledge_base.urgency_levels["emergency"]
+    assert (both.urgency.action, both.recommendation) == (
+        emergency.action,
+        emergency.recommendation,
+    )
+
+
+def test_every_special_route_at_the_level_is_named(knowledge_base: KnowledgeBase) -> None:
+    # Pregnant with a severe headache (maternity unit) and a transplant with a fever (transplant
+    # team): both are urgent, and neither route may be dropped, in the box or the last line.
+    result = assess(
+        {
+            "age": 30,
+            "pregnant_now": "yes",
+            "pregnancy_headache_vision": "yes",
+            "organ_transplant": "yes",
+            "fever": "yes",
+        },
+        knowledge_base=knowledge_base,
+    )
+    assert result.urgency.level == "urgent"
+    for route in ("maternity assessment unit", "transplant team"):
+        assert route in result.urgency.action
+        assert route in result.recommendation
+    assert result.recommendation.count("physician") >= 2
