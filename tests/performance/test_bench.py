@@ -12,6 +12,7 @@ HERE = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
+@pytest.mark.long  # about 20 s: make test-long (and .ci/run) runs it
 def test_the_benchmark_runs_and_reports_every_measure() -> None:
     result = subprocess.run(
         # Against this very tree: the comparison runs; its figure means nothing here.

@@ -66,8 +66,7 @@ def inputs(draw: st.DrawFn) -> bytes:
 
 
 @pytest.mark.properties
-@settings(
-    max_examples=2000,
+@settings(  # examples: the profile's (100 in make test, 2,000 in make test-long)
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

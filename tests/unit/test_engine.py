@@ -189,13 +189,23 @@ def with_join_nodes(rules_copy: Path) -> KnowledgeBase:
     return load_knowledge_base(rules_copy)
 
 
-@pytest.mark.parametrize("joins", [False, True], ids=["shipped rules", "rules with join nodes"])
+@pytest.mark.parametrize(
+    ("joins", "count"),
+    [
+        (False, 50),
+        (True, 50),
+        # Stock experta builds its network afresh for every set: minutes, so make test-long.
+        pytest.param(False, 500, marks=pytest.mark.long),
+        pytest.param(True, 500, marks=pytest.mark.long),
+    ],
+    ids=["shipped rules", "rules with join nodes", "shipped rules, 500", "join nodes, 500"],
+)
 def test_a_reused_engine_gives_what_plain_experta_gives_run_after_run(
-    knowledge_base: KnowledgeBase, rules_copy: Path, joins: bool
+    knowledge_base: KnowledgeBase, rules_copy: Path, joins: bool, count: int
 ) -> None:
     kb = with_join_nodes(rules_copy) if joins else knowledge_base
     graph = rule_graph(kb, interview=True)  # one engine, reused
-    for answers in random_answer_sets(kb, 150):
+    for answers in random_answer_sets(kb, count):
         ours = fired(graph, answers)  # type: ignore[arg-type]
         assert ours == plain_experta_fired(graph, answers), answers
 
