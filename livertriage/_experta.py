@@ -10,11 +10,12 @@ The changes, each measured with ``make bench`` when it was made:
 
 - :class:`_ChangedNodesMatcher`: visits only the conflict-set nodes a token reached (the scan of
   every rule's node was three quarters of a run), tests an alpha node's fact before copying its
-  token, and runs TEST nodes on the token's bindings directly;
+  token, and runs TEST nodes on the token's bindings directly; its conflict-set nodes build each
+  activation once, into one list (about 12% of an ``assess()``'s instructions, valgrind);
 - :class:`_Token`: experta's token without its argument checks (a quarter of the matching time);
 - :meth:`_ChangedNodesMatcher.prepare_ruleset`: rules the compiler built already have the form
-  experta's rewriting into disjunctive normal form gives, so they are not rewritten (half the
-  time of building the network, paid at every start);
+  experta's rewriting into disjunctive normal form gives, so they are not rewritten (about 40%
+  of the time of building the network, paid at every start);
 - :class:`_RecencyStrategy`: experta's depth strategy without an LRU cache that hashes every
   activation;
 - :class:`Engine`: experta's run loop without formatting a log line nobody reads, and without
@@ -22,7 +23,7 @@ The changes, each measured with ``make bench`` when it was made:
   does not inspect their signatures, and a declare that does not scan the facts this engine
   built itself;
 - :class:`_FactList`: experta's fact list, computing a fact's identity (for duplicates) without
-  a Python call per slot;
+  a Python call per slot (with the lean reset and declare, 8% of the engine's time);
 - :class:`DecoratedRule`: a rule decorated without inspecting its action's signature, and
   hashed once.
 """
