@@ -218,20 +218,22 @@ class _ChangedNodesMatcher(ReteMatcher):
         node, rule = child.node, child.node.rule
         changed, touched, activations = self._changed, self._touched, self._activations
 
+        def activation(info: Any) -> Any:
+            context = {key: value for key, value in info.context if isinstance(key, str)}
+            return Activation(rule, info.data, context)
+
         def activate(token: Any) -> None:
             touched[node] = None
             info = TokenInfo(token.data, token.context)
             if token.is_valid():
                 if info not in node.memory:
                     node.memory.add(info)
-                    context = {key: value for key, value in info.context if isinstance(key, str)}
-                    activations.append(Activation(rule, info.data, context))
+                    activations.append(activation(info))
             elif info in node.memory:  # a retraction (never, in this engine): as experta does
                 # Its activation is on the agenda already: changes() hands deletions to the
                 # network before additions, and hands on every addition before it returns.
                 node.memory.remove(info)
-                context = {key: value for key, value in info.context if isinstance(key, str)}
-                node.removed.add(Activation(rule, info.data, context))
+                node.removed.add(activation(info))
                 changed[node] = None
 
         return child._replace(callback=activate)

@@ -153,6 +153,11 @@ def assess_times(knowledge_base: KnowledgeBase, count: int, rng: random.Random) 
     return times
 
 
+def two_workers_rate(times: Sequence[float]) -> float:
+    """Records per second of two workers, each as fast as ``times`` (seconds per record)."""
+    return 2 * len(times) / sum(times)
+
+
 def interview_times(knowledge_base: KnowledgeBase, count: int, rng: random.Random) -> list[float]:
     """The time from an answer to the next question, over ``count`` random interviews."""
     times = []
@@ -303,15 +308,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         for compact in (False, True):
             style = "compact records" if compact else "full assessments"
             for lines in sizes:
-                share = ""
-                if compact:
-                    # The ideal: two workers, each at the in-process assess() rate, measured
-                    # just before, so that both figures see the same (shared, noisy) machine.
-                    ideal_times = assess_times(knowledge_base, 100 if quick else 1000, rng)
-                    ideal = 2 * len(ideal_times) / sum(ideal_times)
+                # The ideal: two workers, each at the in-process assess() rate, measured just
+                # before, so that both figures see the same (shared, noisy) machine.
+                ideal = (
+                    two_workers_rate(assess_times(knowledge_base, 100 if quick else 1000, rng))
+                    if compact
+                    else None
+                )
                 rate, tree, one = batch_run(knowledge_base, lines, 2, compact, directory)
-                if compact:
-                    share = f" = {rate / ideal:.0%} of the ideal {ideal:,.0f}"
+                share = f" = {rate / ideal:.0%} of the ideal {ideal:,.0f}" if ideal else ""
                 print(
                     f"| `batch`, {lines:,} lines, 2 workers, {style} | {rate:,.0f} records/s"
                     f"{share}; peak RSS {tree / mb:.0f} MB in all, {one / mb:.0f} MB in one "

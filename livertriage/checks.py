@@ -18,6 +18,7 @@ from livertriage.models import (
     FindingRule,
     Question,
     Rule,
+    UrgencyLevel,
 )
 from livertriage.safety import (
     CONTRACT_QUESTION_IDS,
@@ -76,14 +77,9 @@ class RuleChecks:
         label cannot be changed into "no hurry" while its id still says emergency."""
         for level, wording in kb.urgency_levels.items():
             entry = f"level.{level}"
-            if "physician" not in wording.recommendation.lower():
-                self.error(
-                    "urgency.toml",
-                    entry,
-                    "the recommendation must tell the person to see a physician "
-                    "(docs/contract.md §2)",
-                )
-            for text in (wording.label, wording.action, wording.recommendation):
+            for problem in _recommendation_problems(level, wording.recommendation, label=True):
+                self.error("urgency.toml", entry, problem)
+            for text in (wording.label, wording.action):
                 for problem in wording_problems(level, text):
                     self.error("urgency.toml", entry, problem)
         for rule in kb.urgency:
@@ -91,14 +87,7 @@ class RuleChecks:
                 for problem in wording_problems(rule.level, rule.action, label=False):
                     self.error("urgency.toml", rule.id, f"action: {problem}")
             if rule.recommendation:
-                if "physician" not in rule.recommendation.lower():
-                    self.error(
-                        "urgency.toml",
-                        rule.id,
-                        "recommendation: it must tell the person to see a physician "
-                        "(docs/contract.md §2)",
-                    )
-                for problem in wording_problems(rule.level, rule.recommendation, label=False):
+                for problem in _recommendation_problems(rule.level, rule.recommendation):
                     self.error("urgency.toml", rule.id, f"recommendation: {problem}")
 
     def _check_duplicates(self, kb: KnowledgeBase) -> None:
@@ -302,6 +291,17 @@ class RuleChecks:
                     f"unsafe wording {phrase!r}: never state a diagnosis or tell anyone "
                     "to take, stop or dose a medicine (docs/contract.md §4)",
                 )
+
+
+def _recommendation_problems(level: UrgencyLevel, text: str, *, label: bool = False) -> list[str]:
+    """Why ``text`` cannot be a recommendation at ``level``: it must send the person to a
+    physician (docs/contract.md §2), and say what the level means."""
+    problems = wording_problems(level, text, label=label)
+    if "physician" not in text.lower():
+        problems.insert(
+            0, "the recommendation must tell the person to see a physician (docs/contract.md §2)"
+        )
+    return problems
 
 
 def _rules_with_files(kb: KnowledgeBase) -> Iterator[tuple[str, Rule]]:

@@ -244,6 +244,14 @@ colour_option = click.option(
 )
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # A callback, not click.version_option's message: that is formatted at import, and would
+    # read the rules' version at every start, not only for --version.
+    if value and not ctx.resilient_parsing:
+        click.echo(f"livertriage {__version__}, knowledge base {_shipped_rules_version()}")
+        ctx.exit()
+
+
 def _shipped_rules_version() -> str:
     """The shipped knowledge base's version, read without loading the rules."""
     import tomllib  # here: only --version needs it
@@ -262,10 +270,13 @@ def _shipped_rules_version() -> str:
     epilog=EPILOG,
     context_settings=CONTEXT_SETTINGS,
 )
-@click.version_option(
-    __version__,
-    prog_name="livertriage",
-    message=f"%(prog)s %(version)s, knowledge base {_shipped_rules_version()}",
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
 )
 @click.option(
     "--save",

@@ -107,9 +107,10 @@ class Triage:
     #: ranked after the explanations.
     known_conditions: frozenset[str]
     unanswered_red_flags: tuple[str, ...]
-    #: What to do: the level's action, or that of a special group's rule that decides the level.
+    #: What to do: the level's action, or the places of the special groups' rules at the level
+    #: reached (see :func:`_route`).
     action: str
-    #: See a physician, and how soon: worded by the same rule as ``action``.
+    #: See a physician, and how soon: worded by the same rules as ``action``.
     recommendation: str
 
 

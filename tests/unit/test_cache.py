@@ -97,3 +97,40 @@ def test_the_cache_can_be_turned_off(
     reading_fails(monkeypatch)
     with pytest.raises(AssertionError, match="read"):
         load_knowledge_base(rules_copy)
+
+
+@pytest.mark.slow
+def test_a_cached_start_imports_only_what_an_assessment_needs(tmp_path: Path, cache: Path) -> None:
+    # The point of the cache and of the lazy imports: a start that assesses skips reading and
+    # checking the rules, the interview, the session files, and the did-you-mean suggestions.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"fever": "yes", "age": 40}), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from livertriage.cli import main\n"
+        "try:\n"
+        f"    main(['assess', '--answers', {str(answers)!r}, '--format', 'json'])\n"
+        "except SystemExit as end:\n"
+        "    assert end.code in (0, None), end.code\n"
+        "print(sorted(m for m in sys.modules if m in {'tomllib', 'difflib', "
+        "'livertriage.interview', 'livertriage.session', 'livertriage.proofs'}), "
+        "file=sys.stderr)\n"
+    )
+    environment = {**os.environ, "LIVERTRIAGE_CACHE_DIR": str(cache)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=True,
+        )
+        for _ in range(2)  # the first fills the cache
+    ]
+    assert "tomllib" in runs[0].stderr  # the check: the first start read the rules
+    assert runs[1].stderr.strip().splitlines()[-1] == "[]"
