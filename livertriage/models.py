@@ -8,12 +8,13 @@ Checks that span several entries or files (unknown ids, cycles, the urgency floo
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     "STAGE_ORDER",
@@ -26,12 +27,14 @@ __all__ = [
     "DoctorQuestionRule",
     "EvidenceRule",
     "FindingRule",
+    "Icd10Code",
     "LevelWording",
     "Note",
     "Question",
     "QuestionKind",
     "ReportWording",
     "Rule",
+    "SnomedCode",
     "SourcedText",
     "Stage",
     "StopRule",
@@ -40,6 +43,7 @@ __all__ = [
     "UrgencyRule",
     "is_seed_citation",
     "urgency_rank",
+    "verhoeff_check_digit",
 ]
 
 UrgencyLevel = Literal["emergency", "urgent", "soon", "routine"]
@@ -129,6 +133,117 @@ def _check_line(value: str) -> str:
         raise ValueError("text must be one non-empty line")
     return _check_printable(value)
 
+
+# --- Clinical codes ---------------------------------------------------------------------------
+#
+# Causes and questions may carry a SNOMED CT concept id and a WHO ICD-10 code, as metadata for
+# other systems (never shown to the person as a diagnosis). Only codes that
+# shared/reference/clinical_facts.md §4 marks verified ([V]) go into rules/; these checks
+# catch a mistyped code when the rules load.
+
+# Verhoeff's check-digit tables (J. Verhoeff, 1969), as SNOMED CT uses them for its identifiers.
+# _VERHOEFF_D is the multiplication table of the dihedral group D5 (the symmetries of a pentagon:
+# 0-4 rotations, 5-9 reflections); unlike a sum modulo 10, it catches every single-digit error and
+# every swap of two adjacent digits.
+_VERHOEFF_D = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+# _VERHOEFF_P[i] permutes a digit by its position i, counted from the right modulo 8: row 1 is
+# Verhoeff's permutation, and row i applies it i times (it has order 8, so row 8 would be row 0).
+# Permuting by position is what makes swaps of adjacent digits detectable. The rows are derived
+# rather than copied out, so that no mistyped entry can hide in them.
+_VERHOEFF_PERMUTATION = (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)
+
+
+def _verhoeff_rows() -> tuple[tuple[int, ...], ...]:
+    rows = [tuple(range(10))]
+    for _ in range(7):
+        rows.append(tuple(rows[-1][_VERHOEFF_PERMUTATION[digit]] for digit in range(10)))
+    return tuple(rows)
+
+
+_VERHOEFF_P = _verhoeff_rows()
+# _VERHOEFF_INV[c] is the inverse of c in D5: the check digit that brings the total back to 0.
+_VERHOEFF_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
+
+
+def verhoeff_check_digit(digits: str) -> int:
+    """The Verhoeff check digit to append to ``digits`` (a non-empty string of 0-9).
+
+    The digits are read from the right. The check digit will sit at position 0, so the last of
+    ``digits`` is at position 1: each digit is permuted by its position, and the results are
+    combined in D5; the check digit is the inverse of that total.
+    """
+    if not digits or not digits.isascii() or not digits.isdigit():
+        raise ValueError(f"{digits!r} is not a string of digits")
+    total = 0
+    for position, digit in enumerate(reversed(digits), start=1):
+        total = _VERHOEFF_D[total][_VERHOEFF_P[position % 8][int(digit)]]
+    return _VERHOEFF_INV[total]
+
+
+#: Used with fullmatch, as the ICD-10 pattern below: with match, "$" lets a final newline through.
+_SNOMED_SHAPE = re.compile(r"[1-9][0-9]{5,17}")
+#: The partition identifier (the two digits before the check digit) of a concept id: "00" for the
+#: international release, "10" for a concept of an extension (namespace). "01"/"11" are
+#: descriptions and "02"/"12" relationships, which are never what a cause or question means.
+_CONCEPT_PARTITIONS = ("00", "10")
+
+
+def _check_snomed(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f'snomed {value!r} must be written as text in quotes, such as "19943007"')
+    shown = json.dumps(value, ensure_ascii=False)
+    if not _SNOMED_SHAPE.fullmatch(value):
+        raise ValueError(
+            f"snomed {shown} is not a SNOMED CT concept id (it must be 6 to 18 digits, "
+            "the first not 0)"
+        )
+    if verhoeff_check_digit(value[:-1]) != int(value[-1]):
+        raise ValueError(f"snomed {shown} is not a SNOMED CT concept id (its check digit is wrong)")
+    partition = value[-3:-1]
+    if partition not in _CONCEPT_PARTITIONS:
+        raise ValueError(
+            f"snomed {shown} is not a SNOMED CT concept id (its partition identifier, the two "
+            f"digits before the check digit, is {partition!r}; a concept id has '00' or '10')"
+        )
+    return value
+
+
+# A WHO ICD-10 code: a capital letter, two more characters, and optionally a dot and one or two
+# more (K74.6, R18, R50.9). The first letter is never U: WHO reserves chapter XXII (U00-U99) for
+# special purposes (provisional codes for new diseases, and resistance to antimicrobial agents),
+# which no cause or symptom here is; a U is far more likely a typo. The third character is a
+# digit, or A or B as in some national modifications (ICD-10-CM's C4A, D3A); after the dot come
+# digits, or letters for some codes, never U.
+_ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,2})?$")
+
+
+def _check_icd10(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f'icd10 {value!r} must be written as text in quotes, such as "K74.6"')
+    if not _ICD10.fullmatch(value):
+        raise ValueError(
+            f"icd10 {json.dumps(value, ensure_ascii=False)} is not an ICD-10 code: a capital "
+            "letter other than U, two digits (the second may be A or B), and optionally a dot "
+            'and one or two digits or capital letters, such as "K74.6" or "R18"'
+        )
+    return value
+
+
+#: A SNOMED CT concept id, checked for its shape, its Verhoeff check digit and its partition.
+SnomedCode = Annotated[str, BeforeValidator(_check_snomed)]
+#: A WHO ICD-10 code, checked for its shape.
+Icd10Code = Annotated[str, BeforeValidator(_check_icd10)]
 
 Citation = Annotated[str, AfterValidator(_check_citation)]
 Sources = Annotated[tuple[Citation, ...], Field(min_length=1)]
@@ -297,7 +412,10 @@ class Question(_Frozen):
     #: When the question is relevant: one condition, or a list of conditions of which any one
     #: is enough. Without it, the question is asked of everyone.
     ask_when: Condition | tuple[Condition, ...] | None = None
-    snomed: Annotated[str, Field(pattern=r"^\d{6,18}$")] | None = None
+    #: The SNOMED CT concept and the WHO ICD-10 code of what the question asks about, where
+    #: clinical_facts.md §4 verified one with this meaning: metadata, never shown as a diagnosis.
+    snomed: SnomedCode | None = None
+    icd10: Icd10Code | None = None
 
     @model_validator(mode="after")
     def _follow_ups_have_a_condition(self) -> Question:
@@ -382,6 +500,10 @@ class Cause(_Frozen):
     known_from: tuple[EntryId, ...] = ()
     #: Findings that leave the cause out of the list altogether (adult causes for a baby).
     not_with: FindingIds = ()
+    #: The SNOMED CT concept and the WHO ICD-10 code of the cause, where clinical_facts.md §4
+    #: verified one with this meaning: metadata for other systems, never shown as a diagnosis.
+    snomed: SnomedCode | None = None
+    icd10: Icd10Code | None = None
 
     @property
     def seed_section(self) -> int | None:
