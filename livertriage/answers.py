@@ -111,13 +111,18 @@ def _unknown_id(key: str, catalogue: Mapping[str, Question]) -> AnswersError:
 
 
 def parse_answers(raw: object, catalogue: Mapping[str, Question]) -> Answers:
-    """Check ``raw`` (a mapping of question id to answer) and normalise it.
+    """Check ``raw`` (a mapping of question id to answer, or a FHIR QuestionnaireResponse,
+    recognised by its ``resourceType``) and normalise it.
 
     Raises :class:`~livertriage.errors.AnswersError` naming the first id at fault, its value and
     what is allowed. Ids come out in catalogue order, so equal answers compare equal.
     """
     if isinstance(raw, Answers):
         raw = raw.root
+    if isinstance(raw, Mapping) and "resourceType" in raw:  # FHIR: no question id is that
+        from livertriage.fhir_response import answers_from_response
+
+        raw = answers_from_response(raw, catalogue)
     if not isinstance(raw, Mapping):
         raise AnswersError(
             f"answers: expected a JSON object mapping question ids to answers, "

@@ -45,6 +45,7 @@ from livertriage.triage import assess, load_knowledge_base
 
 if TYPE_CHECKING:
     from livertriage.conversation import Conversation, Tone
+    from livertriage.fhir_models import Release
     from livertriage.interview import Interview
     from livertriage.session import Session
 
@@ -234,7 +235,16 @@ format_option = click.option(
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text and markdown for people, json for programs.",
+    help="text and markdown for people, json for programs, fhir (R4) or fhir-r5 for health "
+    'records (these two need the extra: pip install "livertriage[fhir]").',
+)
+answers_option = click.option(
+    "--answers",
+    "answers_path",
+    required=True,
+    metavar="FILE",
+    help="A JSON object of answers (question id -> answer), or a FHIR QuestionnaireResponse; "
+    "- reads standard input.",
 )
 colour_option = click.option(
     "--color/--no-color",
@@ -797,13 +807,7 @@ def _save_report(
         'echo \'{"fever": "yes"}\' | livertriage assess --answers - --format json',
     ),
 )
-@click.option(
-    "--answers",
-    "answers_path",
-    required=True,
-    metavar="FILE",
-    help="A JSON object of answers (question id -> answer); - reads standard input.",
-)
+@answers_option
 @click.option(
     "--save",
     "save_path",
@@ -869,6 +873,58 @@ def schema(settings: _Settings, which: str | None) -> None:
     }
     chosen = schemas[which] if which else schemas
     click.echo(json.dumps(chosen, indent=2, ensure_ascii=False))
+
+
+@cli.group(
+    "fhir",
+    epilog=_epilog(
+        "livertriage fhir questionnaire > questionnaire.json",
+        "livertriage fhir response --answers answers.json > response.json",
+        "livertriage assess --answers response.json --format fhir",
+    ),
+)
+def fhir_group() -> None:
+    """HL7 FHIR: the Questionnaire, and answers as a QuestionnaireResponse (docs/fhir.md).
+
+    Needs the optional extra: pip install "livertriage[fhir]". assess and batch read
+    QuestionnaireResponses too, and assess --format fhir writes the result as FHIR.
+    """
+
+
+release_option = click.option(
+    "--release",
+    type=click.Choice(["R4", "R5"]),
+    default="R4",
+    show_default=True,
+    help="The FHIR release to write.",
+)
+
+
+@fhir_group.command("questionnaire")
+@release_option
+@click.pass_obj
+def fhir_questionnaire(settings: _Settings, release: Release) -> None:
+    """Print the question catalogue as one FHIR Questionnaire (JSON)."""
+    from livertriage.fhir_models import check_resource, dumps
+    from livertriage.fhir_questionnaire import questionnaire
+
+    resource = questionnaire(_knowledge_base(settings), release)
+    click.echo(dumps(check_resource(resource, release)), nl=False)
+
+
+@fhir_group.command("response")
+@answers_option
+@release_option
+@click.pass_obj
+def fhir_response(settings: _Settings, answers_path: str, release: Release) -> None:
+    """Print answers as a FHIR QuestionnaireResponse to livertriage's Questionnaire (JSON)."""
+    from livertriage.fhir_models import check_resource, dumps
+    from livertriage.fhir_response import response_from_answers
+
+    knowledge_base = _knowledge_base(settings)
+    answers = parse_answers_json(_read_answers(answers_path), knowledge_base.catalogue)
+    resource = response_from_answers(answers.root, knowledge_base.catalogue, knowledge_base.version)
+    click.echo(dumps(check_resource(resource, release)), nl=False)
 
 
 @cli.command("batch", epilog=BATCH_EPILOG)

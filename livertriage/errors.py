@@ -5,7 +5,8 @@
     LiverTriageError              every error livertriage raises on purpose
      ├── AnswersError             answers that do not fit the catalogue (CLI exit status 2)
      ├── KnowledgeBaseError       a rules directory that cannot be loaded (CLI exit status 2)
-     └── SessionError             a session file that cannot be read or written (CLI exit status 2)
+     ├── SessionError             a session file that cannot be read or written (CLI exit status 2)
+     └── MissingExtraError        an optional extra a command needs is not installed (exit status 1)
 
 Each error's ``str()`` is one line, fit to show a person as it is.
 """
@@ -20,6 +21,7 @@ __all__ = [
     "AnswersError",
     "KnowledgeBaseError",
     "LiverTriageError",
+    "MissingExtraError",
     "Problem",
     "SessionError",
     "printable",
@@ -91,3 +93,10 @@ class SessionError(LiverTriageError):
     """A saved interview (session file) that cannot be read back, or cannot be written."""
 
     exit_code = 2
+
+
+class MissingExtraError(LiverTriageError):
+    """An optional extra (such as ``livertriage[fhir]``) that is needed and not installed. The
+    message says how to install it. Not bad input: the same input works once it is installed."""
+
+    exit_code = 1

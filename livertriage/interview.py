@@ -129,8 +129,8 @@ class Interview:
         self.knowledge_base = knowledge_base
         given = dict(answers or {})
         checked = parse_answers(given, knowledge_base.catalogue).root
-        # Keep the order the answers were given in, for "back".
-        self._set({qid: checked[qid] for qid in given})
+        # Keep the order the answers were given in, for "back" (a FHIR response: its own order).
+        self._set({qid: checked[qid] for qid in given if qid in checked} | checked)
 
     # --- state -----------------------------------------------------------------------------
 

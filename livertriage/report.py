@@ -47,8 +47,9 @@ __all__ = [
     "spoken",
 ]
 
-Format = Literal["text", "markdown", "json"]
-FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+Format = Literal["text", "markdown", "json", "fhir", "fhir-r5"]
+#: fhir is a FHIR R4 Bundle, fhir-r5 the same in R5 (both need the extra livertriage[fhir]).
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json", "fhir", "fhir-r5")
 
 _TREATMENT_INTRO = (
     "Treatments the source text names. They are options a physician may consider, "
@@ -66,7 +67,8 @@ def render(
     width: int = MAX_WIDTH,
     generated: datetime | None = None,
 ) -> str:
-    """The assessment in ``fmt``; text and Markdown end with the recommendation line.
+    """The assessment in ``fmt``; text and Markdown end with the recommendation line, and
+    FHIR's Bundle with the ServiceRequest to see a physician.
 
     ``details`` gives the clinician's view instead of the person's. ``style`` styles the text
     report only (Markdown and JSON stay plain); ``width`` is the text's width (at most 88);
@@ -74,6 +76,11 @@ def render(
     """
     if fmt == "json":
         return assessment.model_dump_json(indent=2) + "\n"
+    if fmt in ("fhir", "fhir-r5"):
+        from livertriage.fhir_models import dumps
+        from livertriage.fhir_result import bundle
+
+        return dumps(bundle(assessment, knowledge_base, "R5" if fmt == "fhir-r5" else "R4"))
     markdown = fmt == "markdown"
     chosen = plain if markdown else style
     writer: _Details | PersonView = (

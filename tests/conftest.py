@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.bdd.steps.given",
     "tests.bdd.steps.when",
     "tests.bdd.steps.then",
+    "tests.bdd.steps.fhir",
 ]
 
 # "ci" is what .ci/run uses: the property tests' full strength. "dev" keeps local runs quick.

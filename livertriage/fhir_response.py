@@ -1,0 +1,189 @@
+"""The FHIR input edge: a QuestionnaireResponse read as answers, and answers written as one.
+
+A response's items are matched to the catalogue by ``linkId`` (the answer id). A yes/no answer
+is a coding of FHIR's yes / no / don't know (see :mod:`livertriage.fhir_models`) or a boolean;
+the age is an integer, or the "don't know" coding. Anything else, an unknown ``linkId``, two
+answers to one question, or a response to another questionnaire, is refused in one line
+naming it. What comes out is checked again, like any answers, by
+:func:`livertriage.answers.parse_answers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from livertriage.errors import AnswersError
+from livertriage.fhir_models import (
+    DONT_KNOW,
+    NO,
+    QUESTIONNAIRE_URL,
+    YES,
+    read_response_model,
+)
+from livertriage.models import Question
+
+__all__ = ["answers_from_response", "response_from_answers"]
+
+_YES_NO_CODES = {YES["code"]: "yes", NO["code"]: "no", DONT_KNOW["code"]: None}
+_SYSTEMS = {
+    YES["code"]: YES["system"],
+    NO["code"]: NO["system"],
+    DONT_KNOW["code"]: DONT_KNOW["system"],
+}
+_YES_NO_ALLOWED = (
+    f"a coding {YES['code']}, {NO['code']} or {DONT_KNOW['code']} "
+    "(yes, no, don't know), or a boolean"
+)
+#: A QuestionnaireResponse's statuses (the same in R4 and R5).
+_STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
+_AGE_ALLOWED = f"a whole number of years (valueInteger), or the coding {DONT_KNOW['code']}"
+
+
+def answers_from_response(
+    resource: Mapping[str, Any], catalogue: Mapping[str, Question]
+) -> dict[str, object]:
+    """The answers a QuestionnaireResponse holds, keyed by question id, as an answers object
+    would give them (``None`` for don't know). Raises :class:`AnswersError` for bad input."""
+    kind = resource.get("resourceType")
+    if kind != "QuestionnaireResponse":
+        raise AnswersError(
+            f"answers: a FHIR {_short(kind)} resource is not a QuestionnaireResponse; give the "
+            "QuestionnaireResponse to livertriage's Questionnaire"
+        )
+    read_response_model(dict(resource))
+    _check_questionnaire(resource.get("questionnaire"))
+    status = resource.get("status")
+    if status not in _STATUSES:  # FHIR's models leave the code's values to us
+        raise AnswersError(
+            f"answers: the QuestionnaireResponse's status is {_short(status)}, which is not "
+            f"allowed; use one of {', '.join(_STATUSES)}"
+        )
+    if status == "entered-in-error":
+        raise AnswersError(
+            'answers: the QuestionnaireResponse has status "entered-in-error"; '
+            "its answers were withdrawn and are not assessed"
+        )
+    found: dict[str, object] = {}
+    for item in _items(resource.get("item", [])):
+        link = item["linkId"]
+        if link not in catalogue:
+            raise _unknown_link(link, catalogue)
+        if link in found:
+            raise AnswersError(
+                f'answers: the QuestionnaireResponse answers "{link}" twice; '
+                "give each question one item",
+                field=link,
+            )
+        given = item.get("answer", [])
+        if not given:
+            continue  # shown but left empty: not answered, as a question never asked
+        if len(given) > 1:
+            raise AnswersError(
+                f'answers: the QuestionnaireResponse gives "{link}" {len(given)} answers; give one',
+                field=link,
+            )
+        found[link] = _value(catalogue[link], given[0])
+    return found
+
+
+def _items(items: list[Any]) -> Iterator[Mapping[str, Any]]:
+    """Every item with answers, however deeply nested (in groups or under answers)."""
+    for item in items:
+        if item.get("answer") is not None or "item" not in item:
+            yield item
+        yield from _items(item.get("item", []))
+        for answer in item.get("answer", []):
+            yield from _items(answer.get("item", []))
+
+
+def _check_questionnaire(reference: object) -> None:
+    if not isinstance(reference, str):
+        raise AnswersError(
+            "answers: the QuestionnaireResponse names no questionnaire; livertriage assesses "
+            f"responses to its own ({QUESTIONNAIRE_URL})"
+        )
+    if reference.split("|")[0] != QUESTIONNAIRE_URL:
+        raise AnswersError(
+            f"answers: the QuestionnaireResponse answers the questionnaire {_short(reference)}, "
+            f"not livertriage's ({QUESTIONNAIRE_URL})"
+        )
+
+
+def _value(question: Question, answer: Mapping[str, Any]) -> object:
+    coding = answer.get("valueCoding")
+    code = _code(coding) if coding is not None else None
+    if question.kind == "age":
+        years = answer.get("valueInteger")
+        if isinstance(years, int) and not isinstance(years, bool):
+            return years
+        if code == DONT_KNOW["code"]:
+            return None
+        raise _wrong_type(question, answer, _AGE_ALLOWED)
+    flag = answer.get("valueBoolean")
+    if isinstance(flag, bool):  # JSON's true and false, never the string "false" or 1
+        return "yes" if flag else "no"
+    if code in _YES_NO_CODES:
+        return _YES_NO_CODES[code]
+    raise _wrong_type(question, answer, _YES_NO_ALLOWED)
+
+
+def _code(coding: Mapping[str, Any]) -> str | None:
+    """The code of one of FHIR's yes / no / don't know codings, or None for any other."""
+    code = coding.get("code")
+    system = coding.get("system")
+    if code in _SYSTEMS and system in (None, _SYSTEMS[code]):
+        return str(code)
+    return None
+
+
+def _wrong_type(question: Question, answer: Mapping[str, Any], allowed: str) -> AnswersError:
+    value = next((f"{k} {_short(v)}" for k, v in answer.items() if k.startswith("value")), "none")
+    return AnswersError(
+        f'answers: the QuestionnaireResponse answers "{question.id}" with {value}, which is '
+        f"not allowed; use {allowed}",
+        field=question.id,
+        value=answer,
+    )
+
+
+def _unknown_link(link: str, catalogue: Mapping[str, Question]) -> AnswersError:
+    import difflib  # here: only a mistake needs it
+
+    close = difflib.get_close_matches(link, list(catalogue), n=1, cutoff=0.6)
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    return AnswersError(
+        f"answers: the QuestionnaireResponse has an item with linkId {_short(link)}, which is "
+        f"not a question of livertriage's Questionnaire{hint}",
+        field=link,
+    )
+
+
+def _short(value: object) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = " ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def response_from_answers(
+    answers: Mapping[str, object], catalogue: Mapping[str, Question], version: str
+) -> dict[str, Any]:
+    """Checked answers (see :func:`livertriage.answers.parse_answers`) as a completed
+    QuestionnaireResponse to the Questionnaire of knowledge-base ``version``."""
+    items = []
+    for question_id, value in answers.items():
+        question = catalogue[question_id]
+        if isinstance(value, int) and question.kind == "age":
+            answer: dict[str, Any] = {"valueInteger": value}
+        else:
+            coding = {"yes": YES, "no": NO}.get(str(value), DONT_KNOW)
+            answer = {"valueCoding": dict(coding)}
+        items.append({"linkId": question_id, "text": question.text, "answer": [answer]})
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"{QUESTIONNAIRE_URL}|{version}",
+        "status": "completed",
+        "item": items,
+    }

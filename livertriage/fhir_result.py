@@ -1,0 +1,158 @@
+"""An assessment as FHIR resources: one Bundle (``--format fhir``). docs/fhir.md says why these.
+
+- an **Observation**: the urgency (its level as a code, its label and action), with every
+  reason that raised it as a note;
+- a **RiskAssessment**, status "preliminary": the possible causes for a physician to consider,
+  best-supported first, each worded as the reports word it (a possible cause, a condition to
+  check for, something to rule out), never as a diagnosis, with SNOMED CT and ICD-10 codes
+  where the references verify one; its mitigation is the recommendation;
+- last, a **ServiceRequest** with intent "proposal": see a physician, with a priority never
+  lower than the urgency, and the recommendation as the patient's instruction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from livertriage.assessment import Assessment, Candidate
+from livertriage.fhir_models import BASE, Release, check_resource
+from livertriage.knowledge import KnowledgeBase
+from livertriage.lines import FRAMING
+from livertriage.models import UrgencyLevel
+
+__all__ = ["PRIORITY", "URGENCY_SYSTEM", "bundle"]
+
+URGENCY_SYSTEM = f"{BASE}/CodeSystem/urgency"
+_RESULT_SYSTEM = f"{BASE}/CodeSystem/result"
+_SNOMED = "http://snomed.info/sct"
+_ICD10 = "http://hl7.org/fhir/sid/icd-10"
+#: FHIR's request priorities, from lowest: routine, urgent, asap, stat. Each level maps to one
+#: at least as high, so that no reader of the FHIR alone can take it for less pressing.
+PRIORITY: dict[UrgencyLevel, str] = {
+    "routine": "routine",
+    "soon": "urgent",
+    "urgent": "asap",
+    "emergency": "stat",
+}
+_SUBJECT = {"display": "The person who answered livertriage's questions"}
+
+
+def bundle(
+    assessment: Assessment, knowledge_base: KnowledgeBase, release: Release = "R4"
+) -> dict[str, Any]:
+    """The assessment as a Bundle of type "collection", each resource checked by FHIR's models
+    (the optional extra ``livertriage[fhir]``)."""
+    # Names that stay the same for the same assessment, so that the output is reproducible.
+    digest = hashlib.sha256(assessment.model_dump_json().encode()).hexdigest()
+    names = {
+        kind: f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{BASE}/{kind}/{digest}')}"
+        for kind in ("Bundle", "Observation", "RiskAssessment", "ServiceRequest")
+    }
+    resources = [
+        _urgency(assessment),
+        _causes(assessment, knowledge_base),
+        _see_a_physician(assessment, names, release),
+    ]
+    result = {
+        "resourceType": "Bundle",
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": names["Bundle"]},
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": names[resource["resourceType"]],
+                "resource": check_resource(resource, release),
+            }
+            for resource in resources
+        ],
+    }
+    return check_resource(result, release)
+
+
+def _urgency(assessment: Assessment) -> dict[str, Any]:
+    urgency = assessment.urgency
+    return {
+        "resourceType": "Observation",
+        "status": "preliminary",
+        "code": {
+            "coding": [{"system": _RESULT_SYSTEM, "code": "urgency", "display": "Urgency"}],
+            "text": "How soon to see a physician about calcification spots on the liver",
+        },
+        "subject": _SUBJECT,
+        "valueCodeableConcept": {
+            "coding": [{"system": URGENCY_SYSTEM, "code": urgency.level, "display": urgency.label}],
+            "text": urgency.action,
+        },
+        "note": [{"text": f"{reason.rationale} [{reason.rule}]"} for reason in urgency.reasons],
+    }
+
+
+def _causes(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    kb = assessment.knowledge_base
+    resource: dict[str, Any] = {
+        "resourceType": "RiskAssessment",
+        "status": "preliminary",
+        "subject": _SUBJECT,
+        "code": {
+            "text": "Possible causes of calcification spots on the liver, for a physician to "
+            "consider: not a diagnosis",
+        },
+        "method": {
+            "text": f"livertriage rules, knowledge base {kb.version} (SHA-256 {kb.fingerprint})"
+        },
+        "prediction": [_prediction(c, knowledge_base) for c in assessment.candidates],
+        "mitigation": assessment.recommendation,
+        "note": [{"text": assessment.disclaimer}],
+    }
+    if not resource["prediction"]:
+        del resource["prediction"]
+    return resource
+
+
+def _prediction(candidate: Candidate, knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    cause = knowledge_base.causes_by_id.get(candidate.id)
+    codings = []
+    snomed = getattr(cause, "snomed", None)
+    icd10 = getattr(cause, "icd10", None)
+    if snomed:
+        codings.append({"system": _SNOMED, "code": snomed})
+    if icd10:
+        codings.append({"system": _ICD10, "code": icd10})
+    framing = (
+        "a condition a doctor already found, which matters alongside the spots"
+        if candidate.known_condition
+        else FRAMING[candidate.framing]
+    )
+    outcome: dict[str, Any] = {"text": f"{candidate.name}: {framing}"}
+    if codings:
+        outcome["coding"] = codings
+    reasons = [f"rank {candidate.rank}, score {candidate.score}"]
+    reasons += [f"for: {item.rationale}" for item in candidate.evidence_for]
+    reasons += [f"against: {item.rationale}" for item in candidate.evidence_against]
+    return {"outcome": outcome, "rationale": "; ".join(reasons)}
+
+
+def _see_a_physician(
+    assessment: Assessment, names: dict[str, str], release: Release
+) -> dict[str, Any]:
+    level = assessment.urgency.level
+    what = {"text": "See a physician"}
+    because = [names["Observation"], names["RiskAssessment"]]
+    resource: dict[str, Any] = {
+        "resourceType": "ServiceRequest",
+        "status": "active",
+        "intent": "proposal",
+        "priority": PRIORITY[level],
+        "subject": _SUBJECT,
+        "note": [{"text": f"{assessment.urgency.label}: {assessment.urgency.action}"}],
+    }
+    if release == "R4":
+        resource["code"] = what
+        resource["reasonReference"] = [{"reference": name} for name in because]
+        resource["patientInstruction"] = assessment.recommendation
+    else:  # R5 wraps the code and reasons in CodeableReference, and instructions in a list
+        resource["code"] = {"concept": what}
+        resource["reason"] = [{"reference": {"reference": name}} for name in because]
+        resource["patientInstruction"] = [{"instructionMarkdown": assessment.recommendation}]
+    return resource
