@@ -22,6 +22,13 @@ Feature: The knowledge base is checked before anyone relies on it
     When livertriage loads the copy
     Then loading fails, naming "urgency.toml" and "TOML syntax error"
 
+  Scenario: A mistyped SNOMED CT code
+    Given a copy of the knowledge base with this change to "causes.toml":
+      | instead of            | it reads              |
+      | snomed = "19943007"   | snomed = "19943008"   |
+    When livertriage loads the copy
+    Then loading fails, naming "causes.toml", "cirrhosis", "19943008" and "is not a SNOMED CT concept id (its check digit is wrong)"
+
   Scenario: Two rules with the same id
     Given a copy of the knowledge base with this change to "evidence.toml":
       | instead of          | it reads                  |

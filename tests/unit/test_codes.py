@@ -1,17 +1,46 @@
-"""Clinical codes: the Verhoeff check of SNOMED CT ids, and the shape of SNOMED CT ids and
-ICD-10 codes."""
+"""Clinical codes on causes and questions: the Verhoeff check of SNOMED CT ids, the shape of
+ICD-10 codes, the codes the shipped rules carry, and `rules check` refusing a malformed one."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pydantic import TypeAdapter, ValidationError
 
+from livertriage import KnowledgeBase
+from livertriage.cli import cli
 from livertriage.models import Icd10Code, SnomedCode, verhoeff_check_digit
+from tests.rules_edits import edit
 
 #: SNOMED CT concept ids of the international release, from clinical_facts.md §4 [V].
 GOOD_SNOMED = ("19943007", "386661006", "84229001", "61977001", "128302006", "2901004")
+
+#: Every code the shipped rules carry, by entry; every entry not listed carries none. Each is
+#: verified ([V]) in clinical_facts.md §4 with the entry's own meaning.
+CAUSE_CODES: dict[str, tuple[str | None, str | None]] = {
+    "chronic_hepatitis": ("76783007", None),
+    "hepatic_tuberculosis": (None, "A18.8"),
+    "cirrhosis": ("19943007", "K74.6"),
+    "parasitic_cyst": (None, "B67.8"),
+}
+QUESTION_CODES: dict[str, tuple[str | None, str | None]] = {
+    "vomiting_blood": ("8765009", "K92.0"),
+    "black_stools": ("2901004", "K92.1"),
+    "jaundice": ("18165001", "R17"),
+    "fever": ("386661006", "R50.9"),
+    "weight_loss": ("89362005", "R63.4"),
+    "fatigue": ("84229001", "R53"),
+    "ascites": ("389026000", "R18"),
+    "known_cirrhosis": ("19943007", "K74.6"),
+    "night_sweats": ("42984000", "R61.9"),
+    "appetite_loss": ("79890006", "R63.0"),
+    "abdominal_bloating": ("116289008", "R14"),
+    "splenomegaly": ("16294009", "R16.1"),
+    "told_hydatid_cyst": (None, "B67.8"),
+}
 
 _SNOMED = TypeAdapter(SnomedCode)
 _ICD10 = TypeAdapter(Icd10Code)
@@ -145,3 +174,85 @@ def test_a_malformed_icd10_code_is_refused_naming_it(code: str) -> None:
 
 def test_an_icd10_code_written_as_a_number_is_refused() -> None:
     assert refusal(_ICD10, 18) == 'icd10 18 must be written as text in quotes, such as "K74.6"'
+
+
+# --- the shipped rules -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"), [("causes", CAUSE_CODES), ("questions", QUESTION_CODES)]
+)
+def test_the_shipped_rules_carry_exactly_the_verified_codes(
+    knowledge_base: KnowledgeBase,
+    entries: str,
+    expected: dict[str, tuple[str | None, str | None]],
+) -> None:
+    carried = {
+        entry.id: (entry.snomed, entry.icd10)
+        for entry in getattr(knowledge_base, entries)
+        if entry.snomed or entry.icd10
+    }
+    assert carried == expected
+
+
+def test_hepatitis_history_carries_no_code_of_one_kind_of_hepatitis(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    # It asks about hepatitis B or C or any chronic hepatitis: the hepatitis B code (61977001)
+    # would say more than the answer does.
+    question = knowledge_base.catalogue["hepatitis_history"]
+    assert (question.snomed, question.icd10) == (None, None)
+
+
+def test_every_shipped_code_is_well_formed(knowledge_base: KnowledgeBase) -> None:
+    codes = [(c.snomed, c.icd10) for c in knowledge_base.causes] + [
+        (q.snomed, q.icd10) for q in knowledge_base.questions
+    ]
+    snomed = [code for code, _ in codes if code]
+    icd10 = [code for _, code in codes if code]
+    assert len(snomed) >= 10
+    assert len(icd10) >= 10
+    for code in snomed:
+        assert _SNOMED.validate_python(code) == code
+        assert verhoeff_check_digit(code[:-1]) == int(code[-1])
+    for code in icd10:
+        assert _ICD10.validate_python(code) == code
+
+
+# --- rules check -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line"),
+    [
+        (
+            "causes.toml",
+            'snomed = "19943007"',
+            'snomed = "19943008"',
+            'error: causes.toml [cirrhosis]: snomed: snomed "19943008" is not a SNOMED CT '
+            "concept id (its check digit is wrong)",
+        ),
+        (
+            "questions.toml",
+            'icd10 = "R50.9"',
+            'icd10 = "R509"',
+            'error: questions.toml [fever]: icd10: icd10 "R509" is not an ICD-10 code',
+        ),
+        (
+            "causes.toml",
+            'icd10 = "A18.8"',
+            "icd10 = 18.8",
+            "error: causes.toml [hepatic_tuberculosis]: icd10: icd10 18.8 must be written as text",
+        ),
+    ],
+)
+def test_rules_check_refuses_a_malformed_code_in_one_line(
+    runner: CliRunner, rules_copy: Path, file: str, old: str, new: str, line: str
+) -> None:
+    edit(rules_copy / file, old, new)
+    result = runner.invoke(cli, ["rules", "check", str(rules_copy)])
+    assert result.exit_code == 2
+    errors = [text for text in result.stdout.splitlines() if text.startswith("error: ")]
+    assert len(errors) == 1, result.stdout
+    assert errors[0].startswith(line)
+    assert "has errors" in result.stderr
