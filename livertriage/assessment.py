@@ -94,6 +94,18 @@ class Candidate(_Output):
     )
     beyond_seed: bool
     seed_section: int | None = Field(description="The seed section it comes from, if any.")
+    snomed: str | None = Field(
+        description=(
+            "The SNOMED CT concept id of the cause, where the references verify one, else null: "
+            "metadata for other systems, never a diagnosis."
+        ),
+    )
+    icd10: str | None = Field(
+        description=(
+            "The WHO ICD-10 code of the cause, where the references verify one, else null: "
+            "metadata for other systems, never a diagnosis."
+        ),
+    )
     rank: int = Field(description="1 for the best-supported cause.")
     score: int = Field(description="prior plus the weights of the evidence for and against it.")
     prior: int

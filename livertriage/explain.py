@@ -83,6 +83,8 @@ class _Tables:
                 "framing": cause.framing,
                 "beyond_seed": cause.beyond_seed,
                 "seed_section": cause.seed_section,
+                "snomed": cause.snomed,
+                "icd10": cause.icd10,
                 "prior": cause.prior,
                 "summary": cause.summary,
             }

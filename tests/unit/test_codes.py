@@ -1,5 +1,6 @@
 """Clinical codes on causes and questions: the Verhoeff check of SNOMED CT ids, the shape of
-ICD-10 codes, the codes the shipped rules carry, and `rules check` refusing a malformed one."""
+ICD-10 codes, the codes the shipped rules carry, and where they appear (the JSON) and do not
+(the reports a person reads)."""
 
 from __future__ import annotations
 
@@ -256,3 +257,45 @@ def test_rules_check_refuses_a_malformed_code_in_one_line(
     assert len(errors) == 1, result.stdout
     assert errors[0].startswith(line)
     assert "has errors" in result.stderr
+
+
+# --- where the codes appear ------------------------------------------------------------------
+
+_ANSWERS = '{"fever": "yes", "known_cirrhosis": "yes", "tb_history": "yes"}'
+
+
+def test_the_json_candidates_carry_the_codes_of_their_causes(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["assess", "--answers", "-", "--format", "json"], input=_ANSWERS)
+    assert result.exit_code == 0, result.stderr
+    candidates = json.loads(result.stdout)["candidates"]
+    assert all("snomed" in c and "icd10" in c for c in candidates)
+    carried = {c["id"]: (c["snomed"], c["icd10"]) for c in candidates}
+    assert carried == {c["id"]: CAUSE_CODES.get(c["id"], (None, None)) for c in candidates}
+
+
+def test_the_assessment_schema_has_the_codes(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["schema", "assessment"])
+    candidate = json.loads(result.stdout)["$defs"]["Candidate"]
+    for name in ("snomed", "icd10"):
+        assert name in candidate["required"]
+        assert candidate["properties"][name]["anyOf"] == [{"type": "string"}, {"type": "null"}]
+
+
+def test_the_question_catalogue_in_json_carries_the_codes(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["questions", "--format", "json"])
+    assert result.exit_code == 0
+    listed = {q["id"]: (q.get("snomed"), q.get("icd10")) for q in json.loads(result.stdout)}
+    assert {qid: codes for qid, codes in listed.items() if codes != (None, None)} == (
+        QUESTION_CODES
+    )
+
+
+@pytest.mark.parametrize(
+    "flags", [[], ["--details"], ["--format", "markdown"], ["--format", "markdown", "--details"]]
+)
+def test_no_report_a_person_reads_shows_a_code(runner: CliRunner, flags: list[str]) -> None:
+    result = runner.invoke(cli, ["assess", "--answers", "-", *flags], input=_ANSWERS)
+    assert result.exit_code == 0, result.stderr
+    for snomed, icd10 in CAUSE_CODES.values():
+        for code in (snomed, icd10):
+            assert code is None or code not in result.stdout, code
