@@ -12,7 +12,7 @@ approximation. docs/fhir.md shows both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from livertriage.answers import AGE_RANGE
 from livertriage.fhir_models import DONT_KNOW, NO, QUESTIONNAIRE_URL, YES, Release
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import Condition, Question
+from livertriage.triage import evaluate
 
 __all__ = ["ENABLE_WHEN_EXPRESSION", "enable_when", "questionnaire"]
 
@@ -52,8 +53,34 @@ def questionnaire(knowledge_base: KnowledgeBase, release: Release = "R4") -> dic
             f"(knowledge base {knowledge_base.version}, fingerprint {knowledge_base.fingerprint}). "
             f"{knowledge_base.report.disclaimer}"
         ),
-        "item": [_item(question, knowledge_base, release) for question in knowledge_base.questions],
+        "item": [
+            {"linkId": "about", "text": knowledge_base.report.disclaimer, "type": "display"},
+            *(
+                item
+                for question in knowledge_base.questions
+                for item in _items(question, knowledge_base, release)
+            ),
+        ],
     }
+
+
+def _items(
+    question: Question, knowledge_base: KnowledgeBase, release: Release
+) -> Iterator[dict[str, Any]]:
+    """The question's item; after an emergency warning sign, what to do at once if the answer
+    is yes (a form goes on where the interview would stop)."""
+    yield _item(question, knowledge_base, release)
+    if question.stage == "red_flag" and _emergency_on_yes(question, knowledge_base):
+        yield {
+            "linkId": f"{question.id}.emergency",
+            "text": knowledge_base.urgency_levels["emergency"].recommendation,
+            "type": "display",
+            "enableWhen": [{"question": question.id, "operator": "=", "answerCoding": dict(YES)}],
+        }
+
+
+def _emergency_on_yes(question: Question, knowledge_base: KnowledgeBase) -> bool:
+    return evaluate({question.id: "yes"}, knowledge_base).urgency_level == "emergency"
 
 
 def _item(question: Question, knowledge_base: KnowledgeBase, release: Release) -> dict[str, Any]:
@@ -64,6 +91,9 @@ def _item(question: Question, knowledge_base: KnowledgeBase, release: Release) -
     item["text"] = question.text
     if question.kind == "age":
         item["type"] = "integer"
+        # Left empty, the age would meet no age condition, and a baby's or a pregnancy's own
+        # questions and warning signs would never be asked: a form must ask for it.
+        item["required"] = True
         extensions += [
             {"url": _MIN_VALUE, "valueInteger": AGE_RANGE[0]},
             {"url": _MAX_VALUE, "valueInteger": AGE_RANGE[1]},

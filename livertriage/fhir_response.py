@@ -64,6 +64,21 @@ def answers_from_response(
             'answers: the QuestionnaireResponse has status "entered-in-error"; '
             "its answers were withdrawn and are not assessed"
         )
+    found = _answers(resource, catalogue)
+    age = next((q.id for q in catalogue.values() if q.kind == "age"), None)
+    if status in ("completed", "amended") and age is not None and age not in found:
+        # The Questionnaire requires it: without it no baby's or pregnancy's own warning sign
+        # could apply, so a finished response without it is refused, never guessed.
+        raise AnswersError(
+            f'answers: the QuestionnaireResponse is {status} but does not answer "{age}", '
+            "which livertriage's Questionnaire requires; give the age in years, or the "
+            f"{DONT_KNOW['code']} coding (or the status in-progress for a partial response)",
+            field=age,
+        )
+    return found
+
+
+def _answers(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> dict[str, object]:
     found: dict[str, object] = {}
     for item in _items(resource.get("item", [])):
         link = item["linkId"]
@@ -181,9 +196,11 @@ def response_from_answers(
             coding = {"yes": YES, "no": NO}.get(str(value), DONT_KNOW)
             answer = {"valueCoding": dict(coding)}
         items.append({"linkId": question_id, "text": question.text, "answer": [answer]})
+    age = next((q.id for q in catalogue.values() if q.kind == "age"), None)
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{QUESTIONNAIRE_URL}|{version}",
-        "status": "completed",
+        # Without the age, which the Questionnaire requires, the response is not complete.
+        "status": "in-progress" if age is not None and age not in answers else "completed",
         "item": items,
     }

@@ -1,11 +1,11 @@
 """An assessment as FHIR resources: one Bundle (``--format fhir``). docs/fhir.md says why these.
 
-- an **Observation**: the urgency (its level as a code, its label and action), with every
-  reason that raised it as a note;
-- a **RiskAssessment**, status "preliminary": the possible causes for a physician to consider,
-  best-supported first, each worded as the reports word it (a possible cause, a condition to
-  check for, something to rule out), never as a diagnosis, with SNOMED CT and ICD-10 codes
-  where the references verify one; its mitigation is the recommendation;
+- an **Observation**: the urgency level as a code; the action, word for word, every reason that
+  raised it, and the warning signs not answered, as notes;
+- a **RiskAssessment**, status "preliminary": the possible causes for a physician to consider
+  that something in the answers points to (and conditions a doctor already found), best
+  supported first, each worded as the reports word it, never as a diagnosis, with SNOMED CT and
+  ICD-10 codes where the references verify one; its mitigation is the recommendation;
 - last, a **ServiceRequest** with intent "proposal": see a physician, with a priority never
   lower than the urgency, and the recommendation as the patient's instruction.
 """
@@ -19,7 +19,7 @@ from typing import Any
 from livertriage.assessment import Assessment, Candidate
 from livertriage.fhir_models import BASE, Release, check_resource
 from livertriage.knowledge import KnowledgeBase
-from livertriage.lines import FRAMING
+from livertriage.lines import CARER_FINDINGS, CARER_LINE, FRAMING, UNANSWERED_SIGNS, UNINFORMATIVE
 from livertriage.models import UrgencyLevel
 
 __all__ = ["PRIORITY", "URGENCY_SYSTEM", "bundle"]
@@ -36,7 +36,8 @@ PRIORITY: dict[UrgencyLevel, str] = {
     "urgent": "asap",
     "emergency": "stat",
 }
-_SUBJECT = {"display": "The person who answered livertriage's questions"}
+#: For a baby, the scan's subject is the baby, and the parent or carer answers.
+_SUBJECT = {"display": "The person the scan was for"}
 
 
 def bundle(
@@ -51,7 +52,7 @@ def bundle(
         for kind in ("Bundle", "Observation", "RiskAssessment", "ServiceRequest")
     }
     resources = [
-        _urgency(assessment),
+        _urgency(assessment, knowledge_base),
         _causes(assessment, knowledge_base),
         _see_a_physician(assessment, names, release),
     ]
@@ -70,8 +71,14 @@ def bundle(
     return check_resource(result, release)
 
 
-def _urgency(assessment: Assessment) -> dict[str, Any]:
+def _urgency(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:
     urgency = assessment.urgency
+    notes = [urgency.action]
+    notes += [f"{reason.rationale} [{reason.rule}]" for reason in urgency.reasons]
+    if urgency.unanswered_red_flags and urgency.level != "emergency":
+        labels = [knowledge_base.catalogue[q].label for q in urgency.unanswered_red_flags]
+        notes.append(f"Warning signs not asked about or not known: {'; '.join(labels)}. ")
+        notes[-1] += UNANSWERED_SIGNS
     return {
         "resourceType": "Observation",
         "status": "preliminary",
@@ -82,14 +89,29 @@ def _urgency(assessment: Assessment) -> dict[str, Any]:
         "subject": _SUBJECT,
         "valueCodeableConcept": {
             "coding": [{"system": URGENCY_SYSTEM, "code": urgency.level, "display": urgency.label}],
-            "text": urgency.action,
+            "text": f"{urgency.label} (livertriage's urgency level)",
         },
-        "note": [{"text": f"{reason.rationale} [{reason.rule}]"} for reason in urgency.reasons],
+        # The action first, word for word; then every reason, and what was not answered.
+        "note": [{"text": text} for text in notes],
     }
 
 
 def _causes(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:
+    """The causes something in the answers points to, and the conditions a doctor already
+    found; the others are named in a note, uncoded, so that no code stands for a cause that
+    nothing supports."""
     kb = assessment.knowledge_base
+    supported = [c for c in assessment.candidates if c.evidence_for or c.known_condition]
+    others = [c.name for c in assessment.candidates if c not in supported]
+    notes = [UNINFORMATIVE] if assessment.causes_uninformative else []
+    if others:
+        notes.append(
+            "Nothing in the answers points to the other causes on livertriage's list: "
+            + "; ".join(others)
+            + "."
+        )
+    if any(f.id in CARER_FINDINGS for f in assessment.findings):
+        notes.append(CARER_LINE)
     resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
         "status": "preliminary",
@@ -101,24 +123,21 @@ def _causes(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, 
         "method": {
             "text": f"livertriage rules, knowledge base {kb.version} (SHA-256 {kb.fingerprint})"
         },
-        "prediction": [_prediction(c, knowledge_base) for c in assessment.candidates],
+        "prediction": [_prediction(candidate) for candidate in supported],
         "mitigation": assessment.recommendation,
-        "note": [{"text": assessment.disclaimer}],
+        "note": [{"text": text} for text in (*notes, assessment.disclaimer)],
     }
-    if not resource["prediction"]:
+    if not supported:
         del resource["prediction"]
     return resource
 
 
-def _prediction(candidate: Candidate, knowledge_base: KnowledgeBase) -> dict[str, Any]:
-    cause = knowledge_base.causes_by_id.get(candidate.id)
+def _prediction(candidate: Candidate) -> dict[str, Any]:
     codings = []
-    snomed = getattr(cause, "snomed", None)
-    icd10 = getattr(cause, "icd10", None)
-    if snomed:
-        codings.append({"system": _SNOMED, "code": snomed})
-    if icd10:
-        codings.append({"system": _ICD10, "code": icd10})
+    if candidate.snomed:
+        codings.append({"system": _SNOMED, "code": candidate.snomed})
+    if candidate.icd10:
+        codings.append({"system": _ICD10, "code": candidate.icd10})
     framing = (
         "a condition a doctor already found, which matters alongside the spots"
         if candidate.known_condition

@@ -22,6 +22,8 @@ __all__ = [
     "DETAILED_CAUSES",
     "FRAMING",
     "MAX_WIDTH",
+    "UNANSWERED_SIGNS",
+    "UNINFORMATIVE",
     "LineWriter",
     "ReportWriter",
     "Role",
@@ -140,6 +142,15 @@ FRAMING = {
     "check_for": "a condition a doctor may want to check for",
     "rule_out": "for a doctor to rule out",
 }
+#: After the warning signs not asked about or not known (the clinician's view, and FHIR).
+UNANSWERED_SIGNS = (
+    "If any of them is present, get help at once: the urgency above assumes they are not."
+)
+#: When so many answers are "don't know" that the list of causes tells little.
+UNINFORMATIVE = (
+    "Many answers were \"don't know\", so this list tells little: the doctor's questions and the "
+    "scan itself will say much more."
+)
 #: Findings (rules/findings.toml) that make the report speak to a parent or carer.
 CARER_FINDINGS = frozenset({"child", "fetus_or_newborn"})
 CARER_LINE = (

@@ -24,6 +24,8 @@ from livertriage.lines import (
     DETAILED_CAUSES,
     FRAMING,
     MAX_WIDTH,
+    UNANSWERED_SIGNS,
+    UNINFORMATIVE,
     ReportWriter,
     Role,
     Style,
@@ -143,10 +145,8 @@ class _Details(ReportWriter):
             labels = [self.kb.catalogue[q].label for q in urgency.unanswered_red_flags]
             yield ""
             yield from self.para(
-                "Warning signs not asked about or not known: "
-                + "; ".join(labels)
-                + ". If any of them is present, get help at once: the urgency above assumes "
-                "they are not."
+                f"Warning signs not asked about or not known: {'; '.join(labels)}. "
+                + UNANSWERED_SIGNS
             )
 
     def causes(self) -> Iterator[str]:
@@ -155,10 +155,7 @@ class _Details(ReportWriter):
         yield from self.heading("Possible explanations of the spots, best supported first")
         if self.a.causes_uninformative:
             yield ""
-            yield from self.para(
-                "Many answers were \"don't know\", so this list tells little: the doctor's "
-                "questions and the scan itself will say much more."
-            )
+            yield from self.para(UNINFORMATIVE)
         for candidate in explanations[:DETAILED_CAUSES]:
             yield from self.cause(candidate)
         others = explanations[DETAILED_CAUSES:]

@@ -34,7 +34,11 @@ class Form:
     """A Questionnaire ready to be filled in: its items, and their conditions compiled."""
 
     def __init__(self, questionnaire: Mapping[str, Any]) -> None:
-        self.items = [item for item in questionnaire["item"] if not _hidden(item)]
+        self.items = [
+            item
+            for item in questionnaire["item"]
+            if not _hidden(item) and item["type"] != "display"  # display items ask nothing
+        ]
         self.expressions: dict[str, Callable[..., list[Any]]] = {}
         for item in self.items:
             for extension in item.get("extension", []):

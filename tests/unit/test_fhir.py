@@ -65,10 +65,11 @@ def test_the_questionnaire_is_the_catalogue_in_interview_order(
     made = questionnaire(knowledge_base)
     assert made["url"] == QUESTIONNAIRE_URL
     assert made["version"] == knowledge_base.version
-    assert [item["linkId"] for item in made["item"]] == [q.id for q in knowledge_base.questions]
-    stages = [knowledge_base.catalogue[item["linkId"]].stage for item in made["item"]]
+    asked = [item for item in made["item"] if item["type"] != "display"]
+    assert [item["linkId"] for item in asked] == [q.id for q in knowledge_base.questions]
+    stages = [knowledge_base.catalogue[item["linkId"]].stage for item in asked]
     assert stages[: stages.count("red_flag")] == ["red_flag"] * stages.count("red_flag")
-    for item in made["item"]:
+    for item in asked:
         question = knowledge_base.catalogue[item["linkId"]]
         assert item["text"] == question.text
         assert question.help in item["item"][0]["text"]
@@ -91,6 +92,53 @@ def test_yes_no_items_offer_yes_no_and_dont_know_and_the_age_is_a_bounded_intege
         assert fever["type"] == choice
         codes = [option["valueCoding"]["code"] for option in fever["answerOption"]]
         assert codes == ["Y", "N", "asked-unknown"]
+
+
+def test_the_form_opens_with_the_disclaimer_and_says_what_to_do_after_an_emergency_sign(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    made = questionnaire(knowledge_base)["item"]
+    assert made[0] == {
+        "linkId": "about",
+        "text": knowledge_base.report.disclaimer,
+        "type": "display",
+    }
+    emergency = knowledge_base.urgency_levels["emergency"].recommendation
+    warnings = {
+        item["linkId"].removesuffix(".emergency"): item
+        for item in made
+        if item["linkId"].endswith(".emergency")
+    }
+    signs = [q.id for q in knowledge_base.questions if q.stage == "red_flag"]
+    assert set(warnings) == {
+        q
+        for q in signs
+        if assess({q: "yes"}, knowledge_base=knowledge_base).urgency.level == "emergency"
+    }
+    assert {"vomiting_blood", "black_stools", "confusion"} <= set(warnings)
+    assert "fever" not in warnings
+    links = [item["linkId"] for item in made]
+    for sign, item in warnings.items():
+        assert links.index(item["linkId"]) == links.index(sign) + 1  # right after the question
+        assert item["text"] == emergency
+        assert item["enableWhen"] == [{"question": sign, "operator": "=", "answerCoding": YES}]
+
+
+def test_the_age_is_required_and_a_finished_response_without_it_is_refused(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    age = next(i for i in questionnaire(knowledge_base)["item"] if i["linkId"] == "age")
+    assert age["required"] is True
+    # Without it, the baby's questions stay closed: a fever reads as "within days".
+    assert response(knowledge_base, {"fever": "yes"})["status"] == "in-progress"
+    with pytest.raises(AnswersError, match='is completed but does not answer "age"'):
+        parse_answers({**base_response(), "item": []}, knowledge_base.catalogue)
+    assert (
+        parse_answers(
+            {**base_response(), "status": "in-progress", "item": []}, knowledge_base.catalogue
+        ).root
+        == {}
+    )
 
 
 def test_legacy_questions_are_hidden_and_every_other_one_is_shown(
@@ -152,7 +200,7 @@ def test_a_form_enables_exactly_the_questions_the_interview_makes_relevant(
         resource = {
             "resourceType": "QuestionnaireResponse",
             "questionnaire": QUESTIONNAIRE_URL,
-            "status": "completed",
+            "status": "in-progress",  # the age may be left empty here
             "item": [{"linkId": link, "answer": [answer]} for link, answer in filled.items()],
         }
         answers = parse_answers(resource, knowledge_base.catalogue)
@@ -218,11 +266,12 @@ def test_booleans_and_codings_without_a_system_are_read(knowledge_base: Knowledg
 
 
 def base_response(*items: dict[str, Any]) -> dict[str, Any]:
+    """A completed response: the age, then ``items``."""
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": QUESTIONNAIRE_URL,
         "status": "completed",
-        "item": list(items),
+        "item": [{"linkId": "age", "answer": [{"valueInteger": 40}]}, *items],
     }
 
 
@@ -251,11 +300,11 @@ BAD_RESPONSES = [
         'answers "fever" with valueCoding',
     ),
     (
-        base_response({"linkId": "age", "answer": [{"valueCoding": YES}]}),
+        {**base_response(), "item": [{"linkId": "age", "answer": [{"valueCoding": YES}]}]},
         'answers "age" with valueCoding',
     ),
     (
-        base_response({"linkId": "age", "answer": [{"valueInteger": 130}]}),
+        {**base_response(), "item": [{"linkId": "age", "answer": [{"valueInteger": 130}]}]},
         '"age" is 130, which is out of range',
     ),
     (
@@ -286,7 +335,7 @@ BAD_RESPONSES = [
         {**base_response(), "status": "done"},
         'status is "done", which is not allowed; use one of in-progress, completed',
     ),
-    (base_response({"answer": [{"valueCoding": YES}]}), "is not valid FHIR at item.0.linkId"),
+    (base_response({"answer": [{"valueCoding": YES}]}), "is not valid FHIR at item.1.linkId"),
 ]
 
 
@@ -343,13 +392,21 @@ def test_the_result_is_valid_fhir_and_ends_by_proposing_a_physician(
         assert kinds == ["Observation", "RiskAssessment", "ServiceRequest"]
         urgency, causes, proposal = (entry["resource"] for entry in made["entry"])
         assert urgency["valueCodeableConcept"]["coding"][0]["code"] == assessment.urgency.level
-        assert [n["text"].split(" [")[0] for n in urgency["note"]] == [
-            r.rationale for r in assessment.urgency.reasons
-        ]
-        outcomes = [p["outcome"]["text"] for p in causes.get("prediction", [])]
-        assert len(outcomes) == len(assessment.candidates)  # best-supported first, as reports
-        for outcome, candidate in zip(outcomes, assessment.candidates, strict=True):
-            assert outcome.startswith(f"{candidate.name}: ")
+        notes = [n["text"] for n in urgency["note"]]
+        assert notes[0] == assessment.urgency.action
+        reasons = [f"{r.rationale} [{r.rule}]" for r in assessment.urgency.reasons]
+        assert notes[1 : 1 + len(reasons)] == reasons
+        unanswered = assessment.urgency.unanswered_red_flags
+        told = [n for n in notes if n.startswith("Warning signs not asked about or not known")]
+        assert len(told) == (1 if unanswered and assessment.urgency.level != "emergency" else 0)
+        # Only the causes something points to (or already found), best supported first.
+        supported = [c for c in assessment.candidates if c.evidence_for or c.known_condition]
+        predictions = causes.get("prediction", [])
+        assert len(predictions) == len(supported)
+        for prediction, candidate in zip(predictions, supported, strict=True):
+            assert prediction["outcome"]["text"].startswith(f"{candidate.name}: ")
+            codes = [c["code"] for c in prediction["outcome"].get("coding", [])]
+            assert codes == [code for code in (candidate.snomed, candidate.icd10) if code]
         assert proposal["intent"] == "proposal"
         assert proposal["priority"] == PRIORITY[assessment.urgency.level]
         instruction = proposal["patientInstruction"]
