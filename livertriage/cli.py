@@ -183,7 +183,8 @@ class _Group(click.Group):
             )
             raise _BadInput(printable(f"{error}{hint}")) from None
         except LiverTriageError as error:
-            raise (_BadInput if error.exit_code == 2 else _Failure)(str(error)) from None
+            # printable: a message may quote input, which must not drive the terminal.
+            raise (_BadInput if error.exit_code == 2 else _Failure)(printable(str(error))) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Container
 from typing import Any, Literal
 
-from livertriage.errors import AnswersError, MissingExtraError
+from livertriage.errors import AnswersError, MissingExtraError, printable
 
 __all__ = [
+    "ABOUT_LINK",
     "BASE",
     "DONT_KNOW",
+    "EMERGENCY_SUFFIX",
+    "HELP_SUFFIX",
     "NO",
     "QUESTIONNAIRE_URL",
     "RELEASES",
@@ -24,6 +28,7 @@ __all__ = [
     "Release",
     "check_resource",
     "dumps",
+    "is_display_link",
     "model",
     "read_response_model",
 ]
@@ -70,21 +75,47 @@ def check_resource(resource: dict[str, Any], release: Release = "R4") -> dict[st
 
 
 def read_response_model(resource: dict[str, Any]) -> None:
-    """Check a QuestionnaireResponse against FHIR's model; bad input gets one line.
+    """Check a QuestionnaireResponse against FHIR's models; bad input gets one line.
 
-    R4's model: its ``questionnaire`` is optional, where R5's is required, and a response of
-    either release has the same shape otherwise.
+    R4's model first, then R5's: the two differ in a few elements (R5's ``identifier`` is a
+    list), and a response of either release is read the same way.
     """
     from pydantic import ValidationError
 
     try:
         model("QuestionnaireResponse").model_validate(resource)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the resource"
-        raise AnswersError(
-            f"answers: the QuestionnaireResponse is not valid FHIR at {where}: {first['msg']}"
-        ) from None
+        try:
+            model("QuestionnaireResponse", "R5").model_validate(resource)
+        except ValidationError:
+            raise AnswersError(_first_problem(error)) from None
+
+
+def _first_problem(error: Any) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the resource"
+    what = str(first["msg"])
+    if what.startswith("Invalid JSON"):  # the models try a string as JSON text first
+        what = "expected a JSON object or list here"
+    where, what = (printable(" ".join(text.split())) for text in (where, what))
+    where = where if len(where) <= 60 else where[:57] + "..."
+    what = what if len(what) <= 120 else what[:117] + "..."
+    return f"answers: the QuestionnaireResponse is not valid FHIR at {where}: {what}"
+
+
+#: The Questionnaire's display items (see :mod:`livertriage.fhir_questionnaire`): what it is,
+#: each question's help, and what to do at once after an answer that means an emergency.
+ABOUT_LINK = "about"
+HELP_SUFFIX = ".help"
+EMERGENCY_SUFFIX = ".emergency"
+
+
+def is_display_link(link: str, question_ids: Container[str]) -> bool:
+    """Whether ``link`` is one of the Questionnaire's display items, which hold no answer."""
+    for suffix in (HELP_SUFFIX, EMERGENCY_SUFFIX):
+        if link.endswith(suffix) and link.removesuffix(suffix) in question_ids:
+            return True
+    return link == ABOUT_LINK
 
 
 def dumps(resource: dict[str, Any]) -> str:

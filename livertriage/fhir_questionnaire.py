@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from livertriage.answers import AGE_RANGE
-from livertriage.fhir_models import DONT_KNOW, NO, QUESTIONNAIRE_URL, YES, Release
+from livertriage.fhir_models import (
+    ABOUT_LINK,
+    DONT_KNOW,
+    EMERGENCY_SUFFIX,
+    HELP_SUFFIX,
+    NO,
+    QUESTIONNAIRE_URL,
+    YES,
+    Release,
+)
 from livertriage.knowledge import KnowledgeBase
 from livertriage.models import Condition, Question
 from livertriage.triage import evaluate
@@ -54,7 +63,7 @@ def questionnaire(knowledge_base: KnowledgeBase, release: Release = "R4") -> dic
             f"{knowledge_base.report.disclaimer}"
         ),
         "item": [
-            {"linkId": "about", "text": knowledge_base.report.disclaimer, "type": "display"},
+            {"linkId": ABOUT_LINK, "text": knowledge_base.report.disclaimer, "type": "display"},
             *(
                 item
                 for question in knowledge_base.questions
@@ -67,12 +76,16 @@ def questionnaire(knowledge_base: KnowledgeBase, release: Release = "R4") -> dic
 def _items(
     question: Question, knowledge_base: KnowledgeBase, release: Release
 ) -> Iterator[dict[str, Any]]:
-    """The question's item; after an emergency warning sign, what to do at once if the answer
-    is yes (a form goes on where the interview would stop)."""
+    """The question's item; after a question whose yes alone means an emergency, what to do at
+    once if the answer is yes (a form goes on where the interview would stop)."""
     yield _item(question, knowledge_base, release)
-    if question.stage == "red_flag" and _emergency_on_yes(question, knowledge_base):
+    if (
+        question.kind == "yes_no"
+        and question.stage != "legacy"
+        and _emergency_on_yes(question, knowledge_base)
+    ):
         yield {
-            "linkId": f"{question.id}.emergency",
+            "linkId": f"{question.id}{EMERGENCY_SUFFIX}",
             "text": knowledge_base.urgency_levels["emergency"].recommendation,
             "type": "display",
             "enableWhen": [{"question": question.id, "operator": "=", "answerCoding": dict(YES)}],
@@ -121,7 +134,7 @@ def _item(question: Question, knowledge_base: KnowledgeBase, release: Release) -
         item["extension"] = extensions
     item["item"] = [
         {
-            "linkId": f"{question.id}.help",
+            "linkId": f"{question.id}{HELP_SUFFIX}",
             "text": f"{question.help} Why it is asked: {question.why}",
             "type": "display",
             "extension": [

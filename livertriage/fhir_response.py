@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from livertriage.errors import AnswersError
+from livertriage.answers import AGE_RANGE
+from livertriage.errors import AnswersError, printable
 from livertriage.fhir_models import (
     DONT_KNOW,
     NO,
     QUESTIONNAIRE_URL,
     YES,
+    is_display_link,
     read_response_model,
 )
 from livertriage.models import Question
@@ -37,7 +39,10 @@ _YES_NO_ALLOWED = (
 )
 #: A QuestionnaireResponse's statuses (the same in R4 and R5).
 _STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
-_AGE_ALLOWED = f"a whole number of years (valueInteger), or the coding {DONT_KNOW['code']}"
+_AGE_ALLOWED = (
+    f"a whole number of years from {AGE_RANGE[0]} to {AGE_RANGE[1]} (valueInteger), "
+    f"or the coding {DONT_KNOW['code']}"
+)
 
 
 def answers_from_response(
@@ -45,6 +50,16 @@ def answers_from_response(
 ) -> dict[str, object]:
     """The answers a QuestionnaireResponse holds, keyed by question id, as an answers object
     would give them (``None`` for don't know). Raises :class:`AnswersError` for bad input."""
+    try:
+        return _read(resource, catalogue)
+    except RecursionError:  # groups nested thousands deep overflow what reads them
+        raise AnswersError(
+            "answers: the QuestionnaireResponse is nested too deeply; livertriage's "
+            "Questionnaire has no groups"
+        ) from None
+
+
+def _read(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> dict[str, object]:
     kind = resource.get("resourceType")
     if kind != "QuestionnaireResponse":
         raise AnswersError(
@@ -52,6 +67,7 @@ def answers_from_response(
             "QuestionnaireResponse to livertriage's Questionnaire"
         )
     read_response_model(dict(resource))
+    _check_modifiers(resource, "")
     _check_questionnaire(resource.get("questionnaire"))
     status = resource.get("status")
     if status not in _STATUSES:  # FHIR's models leave the code's values to us
@@ -67,30 +83,29 @@ def answers_from_response(
     found = _answers(resource, catalogue)
     age = next((q.id for q in catalogue.values() if q.kind == "age"), None)
     if status in ("completed", "amended") and age is not None and age not in found:
-        # The Questionnaire requires it: without it no baby's or pregnancy's own warning sign
-        # could apply, so a finished response without it is refused, never guessed.
-        raise AnswersError(
-            f'answers: the QuestionnaireResponse is {status} but does not answer "{age}", '
-            "which livertriage's Questionnaire requires; give the age in years, or the "
-            f"{DONT_KNOW['code']} coding (or the status in-progress for a partial response)",
-            field=age,
-        )
+        # The Questionnaire requires the age, so a finished response without it did not know
+        # it; read as such, it opens the baby's and pregnancy's own questions, never closes them.
+        found[age] = None
     return found
 
 
 def _answers(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> dict[str, object]:
     found: dict[str, object] = {}
-    for item in _items(resource.get("item", [])):
+    seen: set[str] = set()
+    for item in _items(_listed(resource, "item", "the response")):
         link = item["linkId"]
+        given = _listed(item, "answer", f"item {link}")
         if link not in catalogue:
+            if not given and is_display_link(link, catalogue):
+                continue  # the Questionnaire's own text, echoed by a form: nothing to read
             raise _unknown_link(link, catalogue)
-        if link in found:
+        if link in seen:
             raise AnswersError(
-                f'answers: the QuestionnaireResponse answers "{link}" twice; '
+                f'answers: the QuestionnaireResponse has two items for "{link}"; '
                 "give each question one item",
                 field=link,
             )
-        given = item.get("answer", [])
+        seen.add(link)
         if not given:
             continue  # shown but left empty: not answered, as a question never asked
         if len(given) > 1:
@@ -102,14 +117,45 @@ def _answers(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> 
     return found
 
 
+def _listed(element: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    """``element[key]``, a list; FHIR's models let a null through, which says nothing."""
+    value = element.get(key, [])
+    if not isinstance(value, list):
+        raise AnswersError(
+            f'answers: the QuestionnaireResponse\'s "{key}" in {printable(where)[:60]} is '
+            f"{_short(value)}; leave it out or give a list"
+        )
+    return value
+
+
 def _items(items: list[Any]) -> Iterator[Mapping[str, Any]]:
-    """Every item with answers, however deeply nested (in groups or under answers)."""
+    """Every item that may hold answers, however deeply nested (in groups or under answers)."""
     for item in items:
-        if item.get("answer") is not None or "item" not in item:
+        where = f"item {item['linkId']}"
+        children = _listed(item, "item", where)
+        if "answer" in item or not children:
             yield item
-        yield from _items(item.get("item", []))
-        for answer in item.get("answer", []):
-            yield from _items(answer.get("item", []))
+        yield from _items(children)
+        for answer in _listed(item, "answer", where):
+            yield from _items(_listed(answer, "item", f"an answer to {where}"))
+
+
+def _check_modifiers(element: object, where: str) -> None:
+    """Refuse what may change the meaning of the answers and livertriage cannot read: FHIR
+    forbids processing a resource with a modifier the reader does not understand."""
+    if isinstance(element, list):
+        for index, child in enumerate(element):
+            _check_modifiers(child, f"{where}.{index}")
+    elif isinstance(element, dict):
+        for key, child in element.items():
+            if key in ("modifierExtension", "implicitRules"):
+                at = f"{where}.{key}".lstrip(".")
+                raise AnswersError(
+                    f"answers: the QuestionnaireResponse has {_short(at)}, which may change "
+                    "what the answers mean and which livertriage cannot read; "
+                    "leave it out to assess the answers"
+                )
+            _check_modifiers(child, f"{where}.{key}")
 
 
 def _check_questionnaire(reference: object) -> None:
@@ -118,10 +164,12 @@ def _check_questionnaire(reference: object) -> None:
             "answers: the QuestionnaireResponse names no questionnaire; livertriage assesses "
             f"responses to its own ({QUESTIONNAIRE_URL})"
         )
-    if reference.split("|")[0] != QUESTIONNAIRE_URL:
+    url, bar, version = reference.partition("|")
+    if url != QUESTIONNAIRE_URL or (bar and (not version or "|" in version)):
         raise AnswersError(
-            f"answers: the QuestionnaireResponse answers the questionnaire {_short(reference)}, "
-            f"not livertriage's ({QUESTIONNAIRE_URL})"
+            "answers: the QuestionnaireResponse answers the questionnaire "
+            f"{_short(reference, 120)}, not livertriage's ({QUESTIONNAIRE_URL}, "
+            "or that with |version)"
         )
 
 
@@ -131,6 +179,8 @@ def _value(question: Question, answer: Mapping[str, Any]) -> object:
     if question.kind == "age":
         years = answer.get("valueInteger")
         if isinstance(years, int) and not isinstance(years, bool):
+            if not AGE_RANGE[0] <= years <= AGE_RANGE[1]:
+                raise _wrong_type(question, answer, _AGE_ALLOWED)
             return years
         if code == DONT_KNOW["code"]:
             return None
@@ -174,12 +224,12 @@ def _unknown_link(link: str, catalogue: Mapping[str, Question]) -> AnswersError:
     )
 
 
-def _short(value: object) -> str:
+def _short(value: object, limit: int = 60) -> str:
     import json
 
     text = json.dumps(value, ensure_ascii=False, default=str)
-    text = " ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    text = printable(" ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split()))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def response_from_answers(
