@@ -38,6 +38,8 @@ PRIORITY: dict[UrgencyLevel, str] = {
 }
 #: For a baby, the scan's subject is the baby, and the parent or carer answers.
 _SUBJECT = {"display": "The person the scan was for"}
+#: Who made each resource: software, never a clinician.
+_AUTHOR = {"display": "livertriage (rule-based software, not a clinician)"}
 
 
 def bundle(
@@ -87,6 +89,7 @@ def _urgency(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str,
             "text": "How soon to see a physician about calcification spots on the liver",
         },
         "subject": _SUBJECT,
+        "device": _AUTHOR,
         "valueCodeableConcept": {
             "coding": [{"system": URGENCY_SYSTEM, "code": urgency.level, "display": urgency.label}],
             "text": f"{urgency.label} (livertriage's urgency level)",
@@ -120,6 +123,7 @@ def _causes(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, 
             "text": "Possible causes of calcification spots on the liver, for a physician to "
             "consider: not a diagnosis",
         },
+        "performer": _AUTHOR,
         "method": {
             "text": f"livertriage rules, knowledge base {kb.version} (SHA-256 {kb.fingerprint})"
         },
@@ -164,6 +168,7 @@ def _see_a_physician(
         "intent": "proposal",
         "priority": PRIORITY[level],
         "subject": _SUBJECT,
+        "requester": _AUTHOR,
         "note": [{"text": f"{assessment.urgency.label}: {assessment.urgency.action}"}],
     }
     if release == "R4":

@@ -471,6 +471,8 @@ def test_the_result_is_valid_fhir_and_ends_by_proposing_a_physician(
             assert prediction["outcome"]["text"].startswith(f"{candidate.name}: ")
             codes = [c["code"] for c in prediction["outcome"].get("coding", [])]
             assert codes == [code for code in (candidate.snomed, candidate.icd10) if code]
+        authors = [urgency["device"], causes["performer"], proposal["requester"]]
+        assert all("software, not a clinician" in author["display"] for author in authors)
         assert proposal["intent"] == "proposal"
         assert proposal["priority"] == PRIORITY[assessment.urgency.level]
         instruction = proposal["patientInstruction"]
