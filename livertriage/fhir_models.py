@@ -21,9 +21,11 @@ __all__ = [
     "DONT_KNOW",
     "EMERGENCY_SUFFIX",
     "HELP_SUFFIX",
+    "ICD_10",
     "NO",
     "QUESTIONNAIRE_URL",
     "RELEASES",
+    "SNOMED_CT",
     "YES",
     "Release",
     "check_resource",
@@ -40,6 +42,8 @@ RELEASES: tuple[Release, ...] = ("R4", "R5")
 #: domain reserved never to resolve: unique, and never pretending to be someone's web page.
 BASE = "https://livertriage.invalid/fhir"
 QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/livertriage"
+SNOMED_CT = "http://snomed.info/sct"
+ICD_10 = "http://hl7.org/fhir/sid/icd-10"
 
 # FHIR's own "yes / no / don't know" (the ValueSet yesnodontknow): HL7 v2 table 0136 for yes
 # and no, and the data-absent reason "asked-unknown" for don't know.

@@ -24,6 +24,7 @@ from livertriage.fhir_models import (
     HELP_SUFFIX,
     NO,
     QUESTIONNAIRE_URL,
+    SNOMED_CT,
     YES,
     Release,
 )
@@ -33,7 +34,6 @@ from livertriage.triage import evaluate
 
 __all__ = ["ENABLE_WHEN_EXPRESSION", "enable_when", "questionnaire"]
 
-SNOMED = "http://snomed.info/sct"
 ENABLE_WHEN_EXPRESSION = (
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 )
@@ -100,7 +100,7 @@ def _item(question: Question, knowledge_base: KnowledgeBase, release: Release) -
     item: dict[str, Any] = {"linkId": question.id}
     extensions: list[dict[str, Any]] = []
     if question.snomed:
-        item["code"] = [{"system": SNOMED, "code": question.snomed}]
+        item["code"] = [{"system": SNOMED_CT, "code": question.snomed}]
     item["text"] = question.text
     if question.kind == "age":
         item["type"] = "integer"

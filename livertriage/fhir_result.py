@@ -17,17 +17,15 @@ import uuid
 from typing import Any
 
 from livertriage.assessment import Assessment, Candidate
-from livertriage.fhir_models import BASE, Release, check_resource
+from livertriage.fhir_models import BASE, ICD_10, SNOMED_CT, Release, check_resource
 from livertriage.knowledge import KnowledgeBase
-from livertriage.lines import CARER_FINDINGS, CARER_LINE, FRAMING, UNANSWERED_SIGNS, UNINFORMATIVE
+from livertriage.lines import CARER_FINDINGS, CARER_LINE, FRAMING, UNINFORMATIVE, unanswered_signs
 from livertriage.models import UrgencyLevel
 
 __all__ = ["PRIORITY", "URGENCY_SYSTEM", "bundle"]
 
 URGENCY_SYSTEM = f"{BASE}/CodeSystem/urgency"
 _RESULT_SYSTEM = f"{BASE}/CodeSystem/result"
-_SNOMED = "http://snomed.info/sct"
-_ICD10 = "http://hl7.org/fhir/sid/icd-10"
 #: FHIR's request priorities, from lowest: routine, urgent, asap, stat. Each level maps to one
 #: at least as high, so that no reader of the FHIR alone can take it for less pressing.
 PRIORITY: dict[UrgencyLevel, str] = {
@@ -55,7 +53,7 @@ def bundle(
     }
     resources = [
         _urgency(assessment, knowledge_base),
-        _causes(assessment, knowledge_base),
+        _causes(assessment),
         _see_a_physician(assessment, names, release),
     ]
     result = {
@@ -79,8 +77,7 @@ def _urgency(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str,
     notes += [f"{reason.rationale} [{reason.rule}]" for reason in urgency.reasons]
     if urgency.unanswered_red_flags and urgency.level != "emergency":
         labels = [knowledge_base.catalogue[q].label for q in urgency.unanswered_red_flags]
-        notes.append(f"Warning signs not asked about or not known: {'; '.join(labels)}. ")
-        notes[-1] += UNANSWERED_SIGNS
+        notes.append(unanswered_signs(labels))
     return {
         "resourceType": "Observation",
         "status": "preliminary",
@@ -99,7 +96,7 @@ def _urgency(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str,
     }
 
 
-def _causes(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:
+def _causes(assessment: Assessment) -> dict[str, Any]:
     """The causes something in the answers points to, and the conditions a doctor already
     found; the others are named in a note, uncoded, so that no code stands for a cause that
     nothing supports."""
@@ -139,9 +136,9 @@ def _causes(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, 
 def _prediction(candidate: Candidate) -> dict[str, Any]:
     codings = []
     if candidate.snomed:
-        codings.append({"system": _SNOMED, "code": candidate.snomed})
+        codings.append({"system": SNOMED_CT, "code": candidate.snomed})
     if candidate.icd10:
-        codings.append({"system": _ICD10, "code": candidate.icd10})
+        codings.append({"system": ICD_10, "code": candidate.icd10})
     framing = (
         "a condition a doctor already found, which matters alongside the spots"
         if candidate.known_condition

@@ -8,7 +8,7 @@ and never broken inside a word or at a hyphen, so that "don't" and "24-hour" sta
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -22,7 +22,6 @@ __all__ = [
     "DETAILED_CAUSES",
     "FRAMING",
     "MAX_WIDTH",
-    "UNANSWERED_SIGNS",
     "UNINFORMATIVE",
     "LineWriter",
     "ReportWriter",
@@ -33,6 +32,7 @@ __all__ = [
     "modified_notice",
     "plain",
     "spoken",
+    "unanswered_signs",
     "wrap",
 ]
 
@@ -142,10 +142,17 @@ FRAMING = {
     "check_for": "a condition a doctor may want to check for",
     "rule_out": "for a doctor to rule out",
 }
-#: After the warning signs not asked about or not known (the clinician's view, and FHIR).
-UNANSWERED_SIGNS = (
-    "If any of them is present, get help at once: the urgency above assumes they are not."
-)
+
+
+def unanswered_signs(labels: Sequence[str]) -> str:
+    """The warning signs not asked about or not known, and what that means (the clinician's
+    view, and FHIR)."""
+    return (
+        f"Warning signs not asked about or not known: {'; '.join(labels)}. If any of them is "
+        "present, get help at once: the urgency above assumes they are not."
+    )
+
+
 #: When so many answers are "don't know" that the list of causes tells little.
 UNINFORMATIVE = (
     "Many answers were \"don't know\", so this list tells little: the doctor's questions and the "

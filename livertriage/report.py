@@ -24,7 +24,6 @@ from livertriage.lines import (
     DETAILED_CAUSES,
     FRAMING,
     MAX_WIDTH,
-    UNANSWERED_SIGNS,
     UNINFORMATIVE,
     ReportWriter,
     Role,
@@ -33,6 +32,7 @@ from livertriage.lines import (
     made_on,
     plain,
     spoken,
+    unanswered_signs,
 )
 from livertriage.person_view import PersonView
 
@@ -144,10 +144,7 @@ class _Details(ReportWriter):
         if urgency.unanswered_red_flags and urgency.level != "emergency":
             labels = [self.kb.catalogue[q].label for q in urgency.unanswered_red_flags]
             yield ""
-            yield from self.para(
-                f"Warning signs not asked about or not known: {'; '.join(labels)}. "
-                + UNANSWERED_SIGNS
-            )
+            yield from self.para(unanswered_signs(labels))
 
     def causes(self) -> Iterator[str]:
         explanations = [c for c in self.a.candidates if not c.known_condition]
