@@ -39,11 +39,19 @@ Feature: Health records speak FHIR
 
   Scenario: Possible causes go back as causes to consider, with their codes
     Given my answers are:
-      | question                                | answer |
-      | told the liver is cirrhotic or scarred | yes |
+      | question                             | answer |
+      | a belly swollen with fluid (ascites) | yes    |
+      | drinking more than low-risk limits   | yes    |
     When I ask for the FHIR report
     Then the FHIR result offers "Cirrhosis" for a physician to consider, coded "19943007" in SNOMED CT
     And the FHIR result's possible causes are marked preliminary
+
+  Scenario: A condition a doctor already found is passed on without a code
+    Given my answers are:
+      | question                               | answer |
+      | told the liver is cirrhotic or scarred | yes    |
+    When I ask for the FHIR report
+    Then the FHIR result lists "Cirrhosis" as a condition a doctor already found, without a code
 
   Scenario: A form asks the baby's questions only when the person may be a baby
     Given livertriage's FHIR Questionnaire

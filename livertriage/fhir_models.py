@@ -91,8 +91,10 @@ def read_response_model(resource: dict[str, Any]) -> None:
     except ValidationError as error:
         try:
             model("QuestionnaireResponse", "R5").model_validate(resource)
-        except ValidationError:
-            raise AnswersError(_first_problem(error)) from None
+        except ValidationError as other:
+            # The release it was written for is the one with fewer problems.
+            closer = min((error, other), key=lambda found: found.error_count())
+            raise AnswersError(_first_problem(closer)) from None
 
 
 def _first_problem(error: Any) -> str:

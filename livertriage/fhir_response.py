@@ -96,9 +96,9 @@ def _answers(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> 
         link = item["linkId"]
         given = _listed(item, "answer", f"item {link}")
         if link not in catalogue:
-            if not given and is_display_link(link, catalogue):
+            if not given and not item.get("item") and is_display_link(link, catalogue):
                 continue  # the Questionnaire's own text, echoed by a form: nothing to read
-            raise _unknown_link(link, catalogue)
+            raise _unknown_link(link, catalogue)  # a group too: the Questionnaire has none
         if link in seen:
             raise AnswersError(
                 f'answers: the QuestionnaireResponse has two items for "{link}"; '
@@ -129,13 +129,11 @@ def _listed(element: Mapping[str, Any], key: str, where: str) -> list[Any]:
 
 
 def _items(items: list[Any]) -> Iterator[Mapping[str, Any]]:
-    """Every item that may hold answers, however deeply nested (in groups or under answers)."""
+    """Every item, however deeply nested (under an item or under an answer)."""
     for item in items:
         where = f"item {item['linkId']}"
-        children = _listed(item, "item", where)
-        if "answer" in item or not children:
-            yield item
-        yield from _items(children)
+        yield item
+        yield from _items(_listed(item, "item", where))
         for answer in _listed(item, "answer", where):
             yield from _items(_listed(answer, "item", f"an answer to {where}"))
 

@@ -135,10 +135,13 @@ def _causes(assessment: Assessment) -> dict[str, Any]:
 
 def _prediction(candidate: Candidate) -> dict[str, Any]:
     codings = []
-    if candidate.snomed:
-        codings.append({"system": SNOMED_CT, "code": candidate.snomed})
-    if candidate.icd10:
-        codings.append({"system": ICD_10, "code": candidate.icd10})
+    # Not a condition a doctor already found: the question that says so may ask about more
+    # than the code means ("cirrhotic or scarred"), and a record could file it as found.
+    if not candidate.known_condition:
+        if candidate.snomed:
+            codings.append({"system": SNOMED_CT, "code": candidate.snomed})
+        if candidate.icd10:
+            codings.append({"system": ICD_10, "code": candidate.icd10})
     framing = (
         "a condition a doctor already found, which matters alongside the spots"
         if candidate.known_condition

@@ -276,10 +276,15 @@ def test_booleans_and_codings_without_a_system_are_read(knowledge_base: Knowledg
             {"linkId": "jaundice", "answer": [{"valueBoolean": False}]},
             {"linkId": "chills", "answer": [{"valueCoding": {"code": "asked-unknown"}}]},
             {"linkId": "age", "answer": [{"valueCoding": DONT_KNOW}]},
-            {"linkId": "night_sweats"},
-            {
-                "linkId": "group",
+            {  # nested under a question, and under an answer: both are read
+                "linkId": "night_sweats",
                 "item": [{"linkId": "weight_loss", "answer": [{"valueCoding": YES}]}],
+            },
+            {
+                "linkId": "ascites",
+                "answer": [
+                    {"valueBoolean": False, "item": [{"linkId": "splenomegaly", "answer": []}]}
+                ],
             },
         ],
     }
@@ -289,6 +294,7 @@ def test_booleans_and_codings_without_a_system_are_read(knowledge_base: Knowledg
         "age": "unknown",
         "weight_loss": "yes",
         "chills": "unknown",
+        "ascites": "no",
     }
     assert answers_from_response(resource, knowledge_base.catalogue)["fever"] == "yes"
 
@@ -363,7 +369,7 @@ BAD_RESPONSES = [
     ({**base_response(), "item": None}, '"item" in the response is null; leave it out or give'),
     (base_response({"linkId": "fever", "answer": None}), '"answer" in item fever is null'),
     (
-        base_response({"linkId": "grp", "item": [{"linkId": "fever", "answer": None}]}),
+        base_response({"linkId": "night_sweats", "item": [{"linkId": "fever", "answer": None}]}),
         '"answer" in item fever is null',
     ),
     (
@@ -388,6 +394,28 @@ BAD_RESPONSES = [
         'has "item.1.modifierExtension"',
     ),
     ({**base_response(), "implicitRules": "http://x.org/rules"}, 'has "implicitRules"'),
+    (
+        base_response(
+            {"linkId": "zzz", "item": [{"linkId": "fever", "answer": [{"valueCoding": YES}]}]}
+        ),
+        'linkId "zzz", which is not a question',
+    ),
+    (
+        base_response(
+            {
+                "linkId": "fever.help",
+                "item": [{"linkId": "fever", "answer": [{"valueCoding": YES}]}],
+            }
+        ),
+        'linkId "fever.help", which is not a question',
+    ),
+    (
+        base_response(
+            {"linkId": "fever", "item": [{"linkId": "chills", "answer": [{"valueCoding": YES}]}]},
+            {"linkId": "fever", "answer": [{"valueCoding": NO}]},
+        ),
+        'has two items for "fever"',
+    ),
     (
         {**base_response(), "questionnaire": f"{QUESTIONNAIRE_URL}|1|2"},
         "not livertriage's",
@@ -471,7 +499,8 @@ def test_the_result_is_valid_fhir_and_ends_by_proposing_a_physician(
         for prediction, candidate in zip(predictions, supported, strict=True):
             assert prediction["outcome"]["text"].startswith(f"{candidate.name}: ")
             codes = [c["code"] for c in prediction["outcome"].get("coding", [])]
-            assert codes == [code for code in (candidate.snomed, candidate.icd10) if code]
+            coded = [] if candidate.known_condition else [candidate.snomed, candidate.icd10]
+            assert codes == [code for code in coded if code]
         authors = [urgency["device"], causes["performer"], proposal["requester"]]
         assert all("software, not a clinician" in author["display"] for author in authors)
         assert proposal["intent"] == "proposal"

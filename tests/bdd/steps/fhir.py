@@ -160,6 +160,17 @@ def fhir_cause_coded(fhir_result: dict[str, Any], name: str, code: str) -> None:
     assert {"system": "http://snomed.info/sct", "code": code} in outcome["coding"]
 
 
+@then(
+    parsers.parse(
+        'the FHIR result lists "{name}" as a condition a doctor already found, without a code'
+    )
+)
+def fhir_known_uncoded(fhir_result: dict[str, Any], name: str) -> None:
+    outcome = _prediction(fhir_result, name)["outcome"]
+    assert "a doctor already found" in outcome["text"]
+    assert "coding" not in outcome
+
+
 @then("the FHIR result's possible causes are marked preliminary")
 def fhir_preliminary(fhir_result: dict[str, Any]) -> None:
     causes = next(r for r in _resources(fhir_result) if r["resourceType"] == "RiskAssessment")
