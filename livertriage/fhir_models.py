@@ -117,11 +117,11 @@ EMERGENCY_SUFFIX = ".emergency"
 
 
 def is_display_link(link: str, question_ids: Container[str]) -> bool:
-    """Whether ``link`` is one of the Questionnaire's display items, which hold no answer."""
-    for suffix in (HELP_SUFFIX, EMERGENCY_SUFFIX):
-        if link.endswith(suffix) and link.removesuffix(suffix) in question_ids:
-            return True
-    return link == ABOUT_LINK
+    """Whether ``link`` is one of the Questionnaire's display items, which hold no answer: an
+    emergency note follows a question or a rule (``urgency.…``)."""
+    if link.endswith(HELP_SUFFIX):
+        return link.removesuffix(HELP_SUFFIX) in question_ids
+    return link == ABOUT_LINK or link.endswith(EMERGENCY_SUFFIX)
 
 
 def dumps(resource: dict[str, Any]) -> str:

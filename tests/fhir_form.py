@@ -17,7 +17,7 @@ from typing import Any
 from fhirpathpy import compile as compile_fhirpath
 from fhirpathpy.models import models
 
-from livertriage.fhir_questionnaire import ENABLE_WHEN_EXPRESSION
+from livertriage.fhir_conditions import ENABLE_WHEN_EXPRESSION
 
 HIDDEN = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden"
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -39,8 +39,14 @@ class Form:
             for item in questionnaire["item"]
             if not _hidden(item) and item["type"] != "display"  # display items ask nothing
         ]
+        #: The display items that show only under a condition (what to do in an emergency).
+        self.notes = [
+            item
+            for item in questionnaire["item"]
+            if item["type"] == "display" and ("enableWhen" in item or "extension" in item)
+        ]
         self.expressions: dict[str, Callable[..., list[Any]]] = {}
-        for item in self.items:
+        for item in (*self.items, *self.notes):
             for extension in item.get("extension", []):
                 if extension["url"] == ENABLE_WHEN_EXPRESSION:
                     text = extension["valueExpression"]["expression"]
@@ -57,6 +63,12 @@ class Form:
                 if item["linkId"] in answers:
                     kept[item["linkId"]] = answers[item["linkId"]]
         return shown
+
+    def shown_notes(self, answers: Mapping[str, Answer]) -> list[str]:
+        """The linkIds of the conditional display items shown, in order."""
+        enabled = set(self.enabled(answers))
+        kept = {link: answer for link, answer in answers.items() if link in enabled}
+        return [note["linkId"] for note in self.notes if self._enabled(note, kept)]
 
     def fill(
         self, rng: random.Random, choose: Callable[[dict[str, Any], random.Random], Answer | None]

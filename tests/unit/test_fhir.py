@@ -103,10 +103,10 @@ def test_the_form_opens_with_the_disclaimer_and_says_what_to_do_after_an_emergen
         "type": "display",
     }
     emergency = knowledge_base.urgency_levels["emergency"].recommendation
-    warnings = {
+    warnings = {  # after a question whose yes alone means an emergency
         item["linkId"].removesuffix(".emergency"): item
         for item in made
-        if item["linkId"].endswith(".emergency")
+        if item["linkId"].endswith(".emergency") and not item["linkId"].startswith("urgency.")
     }
     asked = [q.id for q in knowledge_base.questions if q.stage != "legacy" and q.kind == "yes_no"]
     assert set(warnings) == {
@@ -175,8 +175,12 @@ def test_plain_enable_when_wherever_a_flat_list_can_say_the_condition(
         for link, item in items.items()
         if any(e["url"].endswith("enableWhenExpression") for e in item.get("extension", []))
     }
-    # "baby and (jaundice yes or don't know)", "(10 to 59 or age unknown) or a prenatal finding"
-    assert expressions == {"jaundice_first_day", "pregnant_now"}
+    # Questions: "baby and (jaundice yes or don't know)", "(10 to 59 or age unknown) or a
+    # prenatal finding". Emergency notes: conditions that name derived findings.
+    assert {e for e in expressions if not e.endswith(".emergency")} == {
+        "jaundice_first_day",
+        "pregnant_now",
+    }
     assert not any("enableWhen" in items[link] for link in expressions)
 
 
@@ -198,6 +202,12 @@ def test_a_form_enables_exactly_the_questions_the_interview_makes_relevant(
     knowledge_base: KnowledgeBase, form: Form, forms: int
 ) -> None:
     rng = random.Random(13 + forms)
+    rules_with_notes = {
+        note["linkId"].removesuffix(".emergency")
+        for note in form.notes
+        if note["linkId"].startswith("urgency.")
+    }
+    assert len(rules_with_notes) >= 5  # fever with cirrhosis, after cancer treatment, ...
     for _ in range(forms):
         filled = form.fill(rng, fill_answer)
         resource = {
@@ -209,6 +219,30 @@ def test_a_form_enables_exactly_the_questions_the_interview_makes_relevant(
         answers = parse_answers(resource, knowledge_base.catalogue)
         relevant = evaluate(answers, knowledge_base, interview=True).relevant_questions
         assert form.enabled(filled) == list(relevant), answers.root
+        # Where the interview would stop at an emergency, the form says what to do at once,
+        # and a rule's own note shows exactly when that rule holds.
+        notes = form.shown_notes(filled)
+        assessed = evaluate(answers, knowledge_base)
+        assert bool(notes) == (assessed.urgency_level == "emergency"), answers.root
+        shown = {n.removesuffix(".emergency") for n in notes if n.startswith("urgency.")}
+        assert shown == set(assessed.fired) & rules_with_notes, answers.root
+
+
+def test_a_form_says_what_to_do_when_two_answers_together_mean_an_emergency(
+    knowledge_base: KnowledgeBase, form: Form
+) -> None:
+    filled: dict[str, dict[str, Any]] = {
+        "fever": {"valueCoding": YES},
+        "age": {"valueInteger": 50},
+        "known_cirrhosis": {"valueCoding": YES},
+    }
+    answers = {"fever": "yes", "age": 50, "known_cirrhosis": "yes"}
+    assert assess(answers, knowledge_base=knowledge_base).urgency.level == "emergency"
+    assert form.shown_notes(filled) == ["urgency.fever_with_cirrhosis.emergency"]
+    # Without that note, the form would let the emergency pass unremarked: the check sees it.
+    made = questionnaire(knowledge_base)
+    made["item"] = [i for i in made["item"] if not i["linkId"].startswith("urgency.fever_with")]
+    assert Form(made).shown_notes(filled) == []
 
 
 def test_the_form_checker_can_tell_a_wrong_condition(knowledge_base: KnowledgeBase) -> None:
