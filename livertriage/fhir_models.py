@@ -24,7 +24,6 @@ __all__ = [
     "ICD_10",
     "NO",
     "QUESTIONNAIRE_URL",
-    "RELEASES",
     "SNOMED_CT",
     "YES",
     "Release",
@@ -36,7 +35,6 @@ __all__ = [
 ]
 
 Release = Literal["R4", "R5"]
-RELEASES: tuple[Release, ...] = ("R4", "R5")
 
 #: livertriage publishes nothing (it is offline), so its identifiers live under ".invalid", the
 #: domain reserved never to resolve: unique, and never pretending to be someone's web page.

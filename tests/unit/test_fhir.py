@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -637,3 +638,12 @@ def test_a_message_quoting_the_input_cannot_drive_the_terminal() -> None:
         assert "\u202e" not in result.stderr
         assert "\x1b" not in result.stderr
         assert result.stderr.count("\n") == 1
+
+
+def test_the_python_example_in_docs_fhir_runs() -> None:
+    text = (ROOT / "docs" / "fhir.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```python\n(.*?)```", text, re.S)
+    namespace: dict[str, Any] = {}
+    exec(compile(block, "docs/fhir.md", "exec"), namespace)
+    BundleR4.model_validate(namespace["result"])
+    assert namespace["result"]["entry"][-1]["resource"]["priority"] == "urgent"  # fever: soon
