@@ -8,8 +8,8 @@ Two readings of a condition (rules/README.md):
 
 Where FHIR's flat ``enableWhen`` list (all of, or any of) can say a condition exactly, that is
 what comes out, so that any form renderer follows it. A condition that needs "this and (that or
-that)", or names a derived finding, comes out as FHIRPath over the QuestionnaireResponse (SDC's
-``enableWhenExpression``): exact, never an approximation.
+that)" comes out as FHIRPath over the QuestionnaireResponse (SDC's ``enableWhenExpression``):
+exact, never an approximation. A derived finding is read as its own condition.
 """
 
 from __future__ import annotations
@@ -131,8 +131,11 @@ class _Reading:
             parts.append(_Part(any_of=tests, all_of=tests if len(tests) == 1 else None))
         if when.uses_age:
             parts.append(self._age_part(when))
-        if when.findings:
-            parts.append(_Part(any_of=None, all_of=None))  # only FHIRPath can say a finding
+        # A finding holds exactly when its one condition does, read as the assessment reads it:
+        # its parts join the others.
+        derived = _Reading(self.age, self.findings, opening=False)
+        for finding in when.findings:
+            parts += derived.parts(self.findings[finding])
         return parts
 
     def _age_part(self, when: Condition) -> _Part:

@@ -28,7 +28,7 @@ from livertriage.fhir_models import (
 )
 from livertriage.graph import questions_behind
 from livertriage.knowledge import KnowledgeBase
-from livertriage.models import Question, UrgencyRule
+from livertriage.models import Condition, Question, UrgencyRule
 from livertriage.triage import evaluate
 
 __all__ = ["questionnaire"]
@@ -96,16 +96,30 @@ def _emergency_notes(knowledge_base: KnowledgeBase) -> dict[str, list[dict[str, 
         if rule.level != "emergency" or _said_by_one_yes(rule, alone):
             continue
         last = max(questions_behind(knowledge_base, rule.when), key=position.__getitem__)
-        condition = enable_when((rule.when,), knowledge_base, opening=False)
-        notes[last].append(
-            {
-                "linkId": f"{rule.id}{EMERGENCY_SUFFIX}",
-                "text": rule.recommendation or emergency,
-                "type": "display",
-                **shown_when(condition),
-            }
-        )
+        for index, alternative in enumerate(_alternatives(rule.when)):
+            condition = enable_when((alternative,), knowledge_base, opening=False)
+            notes[last].append(
+                {
+                    "linkId": f"{rule.id}{f'.alt{index}' if index else ''}{EMERGENCY_SUFFIX}",
+                    "text": rule.recommendation or emergency,
+                    "type": "display",
+                    **shown_when(condition),
+                }
+            )
     return notes
+
+
+def _alternatives(when: Condition) -> list[Condition]:
+    """The condition as alternatives without "any of", so that each is a flat "all of" that
+    every form renderer can follow (one without FHIRPath would show a FHIRPath note always).
+    Where two alternatives hold at once, the note shows twice: never not at all."""
+    yes_choices: list[tuple[str, ...]] = [(q,) for q in when.any_yes] or [()]
+    unknown_choices: list[tuple[str, ...]] = [(q,) for q in when.any_unknown] or [()]
+    return [
+        when.model_copy(update={"yes": (*when.yes, *yes), "any_yes": (), "any_unknown": unknown})
+        for yes in yes_choices
+        for unknown in unknown_choices
+    ]
 
 
 def _said_by_one_yes(rule: UrgencyRule, alone: set[str]) -> bool:
