@@ -647,3 +647,47 @@ def test_the_python_example_in_docs_fhir_runs() -> None:
     exec(compile(block, "docs/fhir.md", "exec"), namespace)
     BundleR4.model_validate(namespace["result"])
     assert namespace["result"]["entry"][-1]["resource"]["priority"] == "urgent"  # fever: soon
+
+
+def test_r5_from_the_command_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    made = runner.invoke(cli, ["fhir", "questionnaire", "--release", "R5"])
+    assert made.exit_code == 0
+    QuestionnaireR5.model_validate(json.loads(made.stdout))
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"jaundice": "yes", "age": 30}', encoding="utf-8")
+    converted = runner.invoke(
+        cli, ["fhir", "response", "--answers", str(answers), "--release", "R5"]
+    )
+    assert converted.exit_code == 0
+    ResponseR5.model_validate(json.loads(converted.stdout))
+    result = runner.invoke(cli, ["assess", "--answers", str(answers), "--format", "fhir-r5"])
+    BundleR5.model_validate(json.loads(result.stdout))
+    proposal = json.loads(result.stdout)["entry"][-1]["resource"]
+    assert proposal["priority"] == "asap"  # yellowing: urgent, today
+    assert "physician" in proposal["patientInstruction"][0]["instructionMarkdown"]
+
+
+def test_the_questionnaire_prefilled_from_a_response(knowledge_base: KnowledgeBase) -> None:
+    from livertriage import Interview
+
+    made = response(knowledge_base, {"age": 40, "vomiting_blood": "no", "fever": "yes"})
+    interview = Interview(knowledge_base, made)
+    assert interview.answers == {"vomiting_blood": "no", "fever": "yes", "age": 40}
+    assert interview.current is not None
+    assert interview.current.id not in interview.answers
+    assert interview.back() == "age"  # "back" undoes the response's last item first
+
+
+def test_the_questionnaire_ends_with_the_fhir_result(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["ask", "--format", "fhir"],
+        input="y\n",
+        env={"LIVERTRIAGE_SESSION_DIR": str(tmp_path)},
+    )
+    assert result.exit_code == 0, result.output
+    bundle_text = result.stdout[result.stdout.index('{\n  "resourceType": "Bundle"') :]
+    made = json.loads(bundle_text)
+    BundleR4.model_validate(made)
+    assert made["entry"][-1]["resource"]["priority"] == "stat"  # vomiting blood: an emergency
