@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, RootModel
 
-from livertriage.errors import AnswersError
+from livertriage.errors import AnswersError, shortened
 from livertriage.models import Question
 
 __all__ = [
@@ -24,8 +24,10 @@ __all__ = [
     "Answers",
     "YesNo",
     "answers_json_schema",
+    "did_you_mean",
     "parse_answers",
     "parse_answers_json",
+    "show_value",
     "unique_keys",
 ]
 
@@ -50,7 +52,7 @@ class Answers(RootModel[dict[str, AnswerValue]]):
         return len(self.root)
 
 
-def _show(value: object) -> str:
+def show_value(value: object, limit: int = 40) -> str:
     """A short, JSON-like rendering of a value for a one-line message."""
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=True)
@@ -60,8 +62,7 @@ def _show(value: object) -> str:
         text = f"{_describe_type(value)} nested too deeply"
     # Lone surrogates cannot be written as UTF-8: show them escaped.
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    text = " ".join(text.split())
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shortened(" ".join(text.split()), limit)
 
 
 def _yes_no(question: Question, value: object) -> YesNo:
@@ -74,7 +75,8 @@ def _yes_no(question: Question, value: object) -> YesNo:
     if isinstance(value, str) and value.strip().lower() in _YES_NO_WORDS:
         return _YES_NO_WORDS[value.strip().lower()]
     raise AnswersError(
-        f'answers: "{question.id}" is {_show(value)}, which is not allowed; use {_YES_NO_ALLOWED}',
+        f'answers: "{question.id}" is {show_value(value)}, which is not allowed; '
+        f"use {_YES_NO_ALLOWED}",
         field=question.id,
         value=value,
     )
@@ -91,20 +93,24 @@ def _age(question: Question, value: object) -> int | YesNo:
     if years is None or not AGE_RANGE[0] <= years <= AGE_RANGE[1]:
         problem = "is out of range" if years is not None else "is not allowed"
         raise AnswersError(
-            f'answers: "{question.id}" is {_show(value)}, which {problem}; use {_AGE_ALLOWED}',
+            f'answers: "{question.id}" is {show_value(value)}, which {problem}; use {_AGE_ALLOWED}',
             field=question.id,
             value=value,
         )
     return years
 
 
-def _unknown_id(key: str, catalogue: Mapping[str, Question]) -> AnswersError:
+def did_you_mean(key: str, catalogue: Mapping[str, Question]) -> str:
+    """'; did you mean "fever"?' for the question id nearest ``key``, or nothing."""
     import difflib  # here: only a mistake needs it, and every start would pay for it
 
     close = difflib.get_close_matches(key, list(catalogue), n=1, cutoff=0.6)
-    hint = f'; did you mean "{close[0]}"?' if close else ""
+    return f'; did you mean "{close[0]}"?' if close else ""
+
+
+def _unknown_id(key: str, catalogue: Mapping[str, Question]) -> AnswersError:
     return AnswersError(
-        f"answers: {_show(key)} is not a question id{hint} "
+        f"answers: {show_value(key)} is not a question id{did_you_mean(key, catalogue)} "
         '(run "livertriage questions" for the catalogue)',
         field=key,
     )
@@ -157,7 +163,8 @@ def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in found:
             raise AnswersError(
-                f"answers: {_show(key)} is given twice; give each question one answer", field=key
+                f"answers: {show_value(key)} is given twice; give each question one answer",
+                field=key,
             )
         found[key] = value
     return found

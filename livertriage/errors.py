@@ -25,6 +25,7 @@ __all__ = [
     "Problem",
     "SessionError",
     "printable",
+    "shortened",
 ]
 
 
@@ -37,6 +38,11 @@ def printable(text: str) -> str:
         else char
         for char in text
     )
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, with "..." where it was cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class LiverTriageError(Exception):

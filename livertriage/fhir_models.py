@@ -13,7 +13,7 @@ import json
 from collections.abc import Container
 from typing import Any, Literal
 
-from livertriage.errors import AnswersError, MissingExtraError, printable
+from livertriage.errors import AnswersError, MissingExtraError, printable, shortened
 
 __all__ = [
     "ABOUT_LINK",
@@ -101,10 +101,12 @@ def _first_problem(error: Any) -> str:
     what = str(first["msg"])
     if what.startswith("Invalid JSON"):  # the models try a string as JSON text first
         what = "expected a JSON object or list here"
+    # printable here too: a location is a JSON key, which a library caller may print as is.
     where, what = (printable(" ".join(text.split())) for text in (where, what))
-    where = where if len(where) <= 60 else where[:57] + "..."
-    what = what if len(what) <= 120 else what[:117] + "..."
-    return f"answers: the QuestionnaireResponse is not valid FHIR at {where}: {what}"
+    return (
+        "answers: the QuestionnaireResponse is not valid FHIR at "
+        f"{shortened(where, 60)}: {shortened(what, 120)}"
+    )
 
 
 #: The Questionnaire's display items (see :mod:`livertriage.fhir_questionnaire`): what it is,

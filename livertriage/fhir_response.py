@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from livertriage.answers import AGE_RANGE
-from livertriage.errors import AnswersError, printable
+from livertriage.answers import AGE_RANGE, did_you_mean, show_value
+from livertriage.errors import AnswersError, shortened
 from livertriage.fhir_models import (
     DONT_KNOW,
     NO,
@@ -63,8 +63,8 @@ def _read(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> dic
     kind = resource.get("resourceType")
     if kind != "QuestionnaireResponse":
         raise AnswersError(
-            f"answers: a FHIR {_short(kind)} resource is not a QuestionnaireResponse; give the "
-            "QuestionnaireResponse to livertriage's Questionnaire"
+            f"answers: a FHIR {show_value(kind, 60)} resource is not a QuestionnaireResponse; "
+            "give the QuestionnaireResponse to livertriage's Questionnaire"
         )
     read_response_model(dict(resource))
     _check_modifiers(resource, "")
@@ -72,8 +72,8 @@ def _read(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> dic
     status = resource.get("status")
     if status not in _STATUSES:  # FHIR's models leave the code's values to us
         raise AnswersError(
-            f"answers: the QuestionnaireResponse's status is {_short(status)}, which is not "
-            f"allowed; use one of {', '.join(_STATUSES)}"
+            f"answers: the QuestionnaireResponse's status is {show_value(status, 60)}, which is "
+            f"not allowed; use one of {', '.join(_STATUSES)}"
         )
     if status == "entered-in-error":
         raise AnswersError(
@@ -81,7 +81,7 @@ def _read(resource: Mapping[str, Any], catalogue: Mapping[str, Question]) -> dic
             "its answers were withdrawn and are not assessed"
         )
     found = _answers(resource, catalogue)
-    age = next((q.id for q in catalogue.values() if q.kind == "age"), None)
+    age = _age_id(catalogue)
     if status in ("completed", "amended") and age is not None and age not in found:
         # The Questionnaire requires the age, so a finished response without it did not know
         # it; read as such, it opens the baby's and pregnancy's own questions, never closes them.
@@ -122,8 +122,8 @@ def _listed(element: Mapping[str, Any], key: str, where: str) -> list[Any]:
     value = element.get(key, [])
     if not isinstance(value, list):
         raise AnswersError(
-            f'answers: the QuestionnaireResponse\'s "{key}" in {printable(where)[:60]} is '
-            f"{_short(value)}; leave it out or give a list"
+            f'answers: the QuestionnaireResponse\'s "{key}" in {shortened(where, 60)} is '
+            f"{show_value(value, 60)}; leave it out or give a list"
         )
     return value
 
@@ -149,8 +149,8 @@ def _check_modifiers(element: object, where: str) -> None:
             if key in ("modifierExtension", "implicitRules"):
                 at = f"{where}.{key}".lstrip(".")
                 raise AnswersError(
-                    f"answers: the QuestionnaireResponse has {_short(at)}, which may change "
-                    "what the answers mean and which livertriage cannot read; "
+                    f"answers: the QuestionnaireResponse has {show_value(at, 60)}, which may "
+                    "change what the answers mean and which livertriage cannot read; "
                     "leave it out to assess the answers"
                 )
             _check_modifiers(child, f"{where}.{key}")
@@ -166,7 +166,7 @@ def _check_questionnaire(reference: object) -> None:
     if url != QUESTIONNAIRE_URL or (bar and (not version or "|" in version)):
         raise AnswersError(
             "answers: the QuestionnaireResponse answers the questionnaire "
-            f"{_short(reference, 120)}, not livertriage's ({QUESTIONNAIRE_URL}, "
+            f"{show_value(reference, 120)}, not livertriage's ({QUESTIONNAIRE_URL}, "
             "or that with |version)"
         )
 
@@ -201,7 +201,9 @@ def _code(coding: Mapping[str, Any]) -> str | None:
 
 
 def _wrong_type(question: Question, answer: Mapping[str, Any], allowed: str) -> AnswersError:
-    value = next((f"{k} {_short(v)}" for k, v in answer.items() if k.startswith("value")), "none")
+    value = next(
+        (f"{k} {show_value(v, 60)}" for k, v in answer.items() if k.startswith("value")), "none"
+    )
     return AnswersError(
         f'answers: the QuestionnaireResponse answers "{question.id}" with {value}, which is '
         f"not allowed; use {allowed}",
@@ -211,23 +213,15 @@ def _wrong_type(question: Question, answer: Mapping[str, Any], allowed: str) -> 
 
 
 def _unknown_link(link: str, catalogue: Mapping[str, Question]) -> AnswersError:
-    import difflib  # here: only a mistake needs it
-
-    close = difflib.get_close_matches(link, list(catalogue), n=1, cutoff=0.6)
-    hint = f'; did you mean "{close[0]}"?' if close else ""
     return AnswersError(
-        f"answers: the QuestionnaireResponse has an item with linkId {_short(link)}, which is "
-        f"not a question of livertriage's Questionnaire{hint}",
+        f"answers: the QuestionnaireResponse has an item with linkId {show_value(link, 60)}, "
+        f"which is not a question of livertriage's Questionnaire{did_you_mean(link, catalogue)}",
         field=link,
     )
 
 
-def _short(value: object, limit: int = 60) -> str:
-    import json
-
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    text = printable(" ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split()))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _age_id(catalogue: Mapping[str, Question]) -> str | None:
+    return next((q.id for q in catalogue.values() if q.kind == "age"), None)
 
 
 def response_from_answers(
@@ -244,7 +238,7 @@ def response_from_answers(
             coding = {"yes": YES, "no": NO}.get(str(value), DONT_KNOW)
             answer = {"valueCoding": dict(coding)}
         items.append({"linkId": question_id, "text": question.text, "answer": [answer]})
-    age = next((q.id for q in catalogue.values() if q.kind == "age"), None)
+    age = _age_id(catalogue)
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{QUESTIONNAIRE_URL}|{version}",

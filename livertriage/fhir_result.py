@@ -61,14 +61,11 @@ def bundle(
         "identifier": {"system": "urn:ietf:rfc:3986", "value": names["Bundle"]},
         "type": "collection",
         "entry": [
-            {
-                "fullUrl": names[resource["resourceType"]],
-                "resource": check_resource(resource, release),
-            }
+            {"fullUrl": names[resource["resourceType"]], "resource": resource}
             for resource in resources
         ],
     }
-    return check_resource(result, release)
+    return check_resource(result, release)  # the Bundle's model checks each resource in it
 
 
 def _urgency(assessment: Assessment, knowledge_base: KnowledgeBase) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Re
 from livertriage import AnswersError, KnowledgeBase, assess, evaluate, parse_answers
 from livertriage.bench import random_answers
 from livertriage.cli import cli
-from livertriage.fhir_models import DONT_KNOW, NO, QUESTIONNAIRE_URL, YES, Release
+from livertriage.fhir_models import DONT_KNOW, NO, QUESTIONNAIRE_URL, YES, Release, check_resource
 from livertriage.fhir_questionnaire import questionnaire
 from livertriage.fhir_response import answers_from_response, response_from_answers
 from livertriage.fhir_result import PRIORITY, bundle
@@ -691,3 +691,17 @@ def test_the_questionnaire_ends_with_the_fhir_result(tmp_path: Path) -> None:
     made = json.loads(bundle_text)
     BundleR4.model_validate(made)
     assert made["entry"][-1]["resource"]["priority"] == "stat"  # vomiting blood: an emergency
+
+
+def test_the_bundles_check_reaches_into_its_resources() -> None:
+    # bundle() checks only the whole Bundle: that check must refuse a bad resource inside it.
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "x"},
+    }
+    made = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": observation}]}
+    check_resource(made)
+    observation["unknown"] = 1
+    with pytest.raises(ValueError, match=re.escape("entry.0.resource.unknown")):
+        check_resource(made)
